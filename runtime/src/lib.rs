@@ -1,0 +1,40 @@
+//! The small, hand-written runtime that generated provider clients call.
+//!
+//! Generated code (see the `codegen` crate) describes each endpoint as static
+//! data ([`op::Operation`]) and a typed request builder; everything that
+//! happens on the wire lives here, written once and tested once:
+//!
+//! - [`client::Core`]: the HTTP engine: URL and body encoding, auth placement
+//!   and signatures, timeouts, bounded body reads, envelope checks, payload decode.
+//! - [`error::Error`]: the one error type every generated client returns.
+//! - [`secret::Secret`]: credentials that never print.
+//! - [`codec`]: lenient decoders for the ways these APIs lie about types
+//!   (numbers as strings, `"-"` for none, `value | {error}` items).
+//! - [`params`]: request values before encoding.
+//!
+//! Money is [`Decimal`], never `f64`. A call that moves money is never retried,
+//! and a lost answer is reported as [`Error::OutcomeUnknown`] with the caller's reference.
+#![deny(missing_docs)]
+
+pub mod client;
+pub mod codec;
+mod envelope;
+pub mod error;
+pub mod op;
+pub mod params;
+pub mod secret;
+mod sign;
+
+pub use client::{Core, CoreBuilder};
+pub use error::{BuildError, Error, ItemError};
+pub use rust_decimal::Decimal;
+pub use secret::Secret;
+pub use serde_json::Value as Json;
+pub use time::{Date, OffsetDateTime};
+
+/// Re-exported so that generated code and its users name one version of these crates.
+pub mod reexport {
+    pub use reqwest;
+    pub use serde;
+    pub use serde_json;
+}

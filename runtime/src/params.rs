@@ -1,0 +1,178 @@
+//! Request values before they are encoded.
+//!
+//! Generated request code pushes each parameter with its wire name and
+//! location; [`crate::client::Core`] then writes the query string, the body
+//! (JSON or form) and headers from this list, in this order.
+
+use crate::op::Location;
+use rust_decimal::Decimal;
+
+/// One request value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    /// Text.
+    Str(String),
+    /// Whole number.
+    Int(i64),
+    /// Exact decimal, written with all its digits (a JSON number, or text in a form).
+    Dec(Decimal),
+    /// Boolean: `true`/`false` in JSON and forms.
+    Bool(bool),
+    /// A list written `a,b,c` in one value.
+    Comma(Vec<Param>),
+    /// A list written as a JSON array (JSON bodies only; repeated keys elsewhere).
+    Array(Vec<Param>),
+    /// Any JSON value.
+    Json(serde_json::Value),
+}
+
+impl Param {
+    /// The value as text, the way a form field or query value carries it.
+    pub fn to_text(&self) -> String {
+        match self {
+            Param::Str(s) => s.clone(),
+            Param::Int(i) => i.to_string(),
+            Param::Dec(d) => d.normalize().to_string(),
+            Param::Bool(b) => b.to_string(),
+            Param::Comma(items) | Param::Array(items) => items
+                .iter()
+                .map(Param::to_text)
+                .collect::<Vec<_>>()
+                .join(","),
+            Param::Json(v) => match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+        }
+    }
+
+    /// Appends the value as JSON text to `out`. Decimals keep every digit.
+    pub(crate) fn write_json(&self, out: &mut String) {
+        match self {
+            Param::Str(s) => write_json_string(s, out),
+            Param::Int(i) => out.push_str(&i.to_string()),
+            Param::Dec(d) => out.push_str(&d.normalize().to_string()),
+            Param::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Param::Comma(_) => write_json_string(&self.to_text(), out),
+            Param::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Param::Json(v) => out.push_str(&v.to_string()),
+        }
+    }
+}
+
+pub(crate) fn write_json_string(s: &str, out: &mut String) {
+    // serde_json's string escaping cannot fail for a `str`.
+    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
+}
+
+/// Conversion of a typed value into a [`Param`].
+pub trait ToParam {
+    /// The wire value.
+    fn to_param(&self) -> Param;
+}
+
+impl ToParam for String {
+    fn to_param(&self) -> Param {
+        Param::Str(self.clone())
+    }
+}
+impl ToParam for str {
+    fn to_param(&self) -> Param {
+        Param::Str(self.to_owned())
+    }
+}
+impl ToParam for i64 {
+    fn to_param(&self) -> Param {
+        Param::Int(*self)
+    }
+}
+impl ToParam for Decimal {
+    fn to_param(&self) -> Param {
+        Param::Dec(*self)
+    }
+}
+impl ToParam for bool {
+    fn to_param(&self) -> Param {
+        Param::Bool(*self)
+    }
+}
+impl ToParam for serde_json::Value {
+    fn to_param(&self) -> Param {
+        Param::Json(self.clone())
+    }
+}
+impl ToParam for time::OffsetDateTime {
+    fn to_param(&self) -> Param {
+        Param::Int(self.unix_timestamp())
+    }
+}
+
+/// The ordered list of a request's values.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pub(crate) entries: Vec<(Location, &'static str, Param)>,
+}
+
+impl Params {
+    /// An empty list.
+    pub fn new() -> Self {
+        Params::default()
+    }
+
+    /// Adds a value.
+    pub fn push(&mut self, location: Location, name: &'static str, value: Param) {
+        self.entries.push((location, name, value));
+    }
+
+    /// Adds a value when it is present.
+    pub fn push_opt(&mut self, location: Location, name: &'static str, value: Option<Param>) {
+        if let Some(v) = value {
+            self.push(location, name, v);
+        }
+    }
+
+    /// The value with this wire name, if present.
+    pub fn get(&self, name: &str) -> Option<&Param> {
+        self.entries
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(_, _, v)| v)
+    }
+
+    /// Iterates over `(location, wire name, value)`.
+    pub fn iter(&self) -> impl Iterator<Item = (Location, &'static str, &Param)> {
+        self.entries.iter().map(|(l, n, v)| (*l, *n, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_keep_their_digits() {
+        let d: Decimal = "96496048.0450002".parse().unwrap();
+        let mut s = String::new();
+        Param::Dec(d).write_json(&mut s);
+        assert_eq!(s, "96496048.0450002");
+        assert_eq!(Param::Dec("1000.0".parse().unwrap()).to_text(), "1000");
+    }
+
+    #[test]
+    fn comma_lists_join() {
+        let p = Param::Comma(vec![Param::Int(1), Param::Int(10)]);
+        assert_eq!(p.to_text(), "1,10");
+        let mut s = String::new();
+        p.write_json(&mut s);
+        assert_eq!(s, "\"1,10\"");
+    }
+}
