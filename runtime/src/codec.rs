@@ -44,6 +44,11 @@ pub fn from_value<C: Codec<T>, T>(v: serde_json::Value) -> Result<T, serde_json:
     C::decode(v)
 }
 
+/// Reads text leniently (numbers become their text); generated enums use it.
+pub fn decode_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Str::decode(d)
+}
+
 /// The type's own serde implementation.
 pub struct Plain;
 impl<T: Serialize + for<'de> Deserialize<'de>> Codec<T> for Plain {

@@ -174,6 +174,17 @@ pub enum Error {
 }
 
 impl Error {
+    /// An [`Error::InvalidRequest`] for `op`.
+    pub fn invalid_request(op: &crate::op::Operation, reason: String) -> Self {
+        Error::InvalidRequest {
+            op: OpName {
+                provider: op.provider,
+                endpoint: op.name,
+            },
+            reason,
+        }
+    }
+
     /// The call this error belongs to.
     pub fn op(&self) -> OpName {
         match self {

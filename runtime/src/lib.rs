@@ -18,12 +18,14 @@
 
 pub mod client;
 pub mod codec;
+pub mod dynamic;
 mod envelope;
 pub mod error;
 pub mod op;
 pub mod params;
 pub mod secret;
 mod sign;
+pub mod with;
 
 pub use client::{Core, CoreBuilder};
 pub use error::{BuildError, Error, ItemError};

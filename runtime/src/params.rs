@@ -27,6 +27,12 @@ pub enum Param {
 }
 
 impl Param {
+    /// Any serializable value as JSON (nested objects in JSON bodies).
+    /// Generated models always serialize; a failure would give `null`.
+    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Param {
+        Param::Json(serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
+    }
+
     /// The value as text, the way a form field or query value carries it.
     pub fn to_text(&self) -> String {
         match self {

@@ -1,0 +1,1130 @@
+//! Emission: IR -> `quote!` token streams -> `syn::File` -> prettyplease text.
+//!
+//! One function per concern: environments and the client builder, the
+//! client, models, requests and call builders, static operation tables, and
+//! the untyped `call_json` entry point. Generated code names the runtime as
+//! `rt` (`use ::providers_runtime as rt;`) and nothing else.
+
+use proc_macro2::{Literal as Lit, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{
+    Algorithm, AuthValue, DigestOutput, Encoding, Endpoint, Field, ListStyle, Location, Method, Model, ModelKind,
+    Piece, Provider, Segment, Test, Ty,
+};
+use crate::spec::Literal;
+
+/// Required parameters up to this count are positional arguments; more go in a
+/// `...Required` struct, so that two values of one type cannot be swapped silently.
+const MAX_POSITIONAL: usize = 4;
+
+fn ident(s: &str) -> syn::Ident {
+    format_ident!("{}", s)
+}
+
+fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else {
+        return TokenStream::new();
+    };
+    let lines: Vec<TokenStream> = text
+        .trim_end()
+        .lines()
+        .map(|l| {
+            let l = format!(" {}", l.trim_end());
+            quote!(#[doc = #l])
+        })
+        .collect();
+    quote!(#(#lines)*)
+}
+
+fn doc_or(text: Option<&str>, fallback: String) -> TokenStream {
+    match text {
+        Some(t) if !t.trim().is_empty() => docs(Some(t)),
+        _ => docs(Some(&fallback)),
+    }
+}
+
+/// Rust type of a resolved type.
+fn rust_ty(p: &Provider, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Str => quote!(String),
+        Ty::Int => quote!(i64),
+        Ty::Dec => quote!(rt::Decimal),
+        Ty::Bool => quote!(bool),
+        Ty::Json => quote!(rt::Json),
+        Ty::Timestamp => quote!(rt::OffsetDateTime),
+        Ty::Date(_) => quote!(rt::Date),
+        Ty::Model(i) => {
+            let n = ident(&p.models[*i].name);
+            quote!(#n)
+        }
+        Ty::List(t) => {
+            let t = rust_ty(p, t);
+            quote!(Vec<#t>)
+        }
+        Ty::Map(t) => {
+            let t = rust_ty(p, t);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        Ty::Item(t) => {
+            let t = rust_ty(p, t);
+            quote!(Result<#t, rt::ItemError>)
+        }
+    }
+}
+
+fn field_ty(p: &Provider, f: &Field) -> TokenStream {
+    let t = rust_ty(p, &f.ty);
+    if f.option {
+        quote!(Option<#t>)
+    } else {
+        t
+    }
+}
+
+fn date_marker(p: &Provider, i: usize) -> syn::Ident {
+    ident(&format!("Date{}", crate::names::camel(&p.date_patterns[i])))
+}
+
+/// The codec that decodes `ty`, or `None` when its own serde impl does.
+fn codec(p: &Provider, ty: &Ty) -> Option<TokenStream> {
+    Some(match ty {
+        Ty::Str => quote!(rt::codec::Str),
+        Ty::Int => quote!(rt::codec::Int),
+        Ty::Dec => quote!(rt::codec::Dec),
+        Ty::Bool => quote!(rt::codec::Bool),
+        Ty::Timestamp => quote!(rt::codec::Timestamp),
+        Ty::Date(i) => {
+            let m = date_marker(p, *i);
+            quote!(rt::codec::Date<#m>)
+        }
+        Ty::Json | Ty::Model(_) => return None,
+        Ty::List(t) => {
+            let c = codec(p, t)?;
+            quote!(rt::codec::List<#c>)
+        }
+        Ty::Map(t) => {
+            let c = codec(p, t)?;
+            quote!(rt::codec::Map<#c>)
+        }
+        Ty::Item(t) => {
+            let c = codec(p, t).unwrap_or(quote!(rt::codec::Plain));
+            quote!(rt::codec::Item<#c>)
+        }
+    })
+}
+
+fn codec_or_plain(p: &Provider, ty: &Ty) -> TokenStream {
+    codec(p, ty).unwrap_or(quote!(rt::codec::Plain))
+}
+
+/// serde attributes of a field.
+fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
+    let mut parts: Vec<TokenStream> = Vec::new();
+    if f.wire != f.rust {
+        let w = &f.wire;
+        parts.push(quote!(rename = #w));
+    }
+    if f.may_be_absent {
+        parts.push(quote!(default));
+    }
+    if f.option {
+        parts.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    let inner = codec(p, &f.ty);
+    let full = match (&f.none_marker, f.option, inner) {
+        (Some((marker, _)), _, inner) => {
+            let m = ident(marker);
+            let c = inner.unwrap_or(quote!(rt::codec::Plain));
+            Some(quote!(rt::codec::NoneIf<#c, #m>))
+        }
+        (None, true, Some(c)) => Some(quote!(rt::codec::Opt<#c>)),
+        (None, false, Some(c)) => Some(c),
+        (None, _, None) => None,
+    };
+    if let Some(c) = full {
+        // Short, readable forms for the common cases.
+        let short = match c.to_string().as_str() {
+            "rt :: codec :: Str" => Some("rt::with::str"),
+            "rt :: codec :: Int" => Some("rt::with::int"),
+            "rt :: codec :: Dec" => Some("rt::with::dec"),
+            "rt :: codec :: Bool" => Some("rt::with::bool"),
+            "rt :: codec :: Timestamp" => Some("rt::with::timestamp"),
+            "rt :: codec :: Opt < rt :: codec :: Str >" => Some("rt::with::opt_str"),
+            "rt :: codec :: Opt < rt :: codec :: Int >" => Some("rt::with::opt_int"),
+            "rt :: codec :: Opt < rt :: codec :: Dec >" => Some("rt::with::opt_dec"),
+            "rt :: codec :: Opt < rt :: codec :: Bool >" => Some("rt::with::opt_bool"),
+            _ => None,
+        };
+        match short {
+            Some(path) => parts.push(quote!(with = #path)),
+            None => {
+                let c = c.to_string().replace(' ', "");
+                let de = format!("rt::codec::decode::<{c},_,_>");
+                let ser = format!("rt::codec::encode::<{c},_,_>");
+                parts.push(quote!(deserialize_with = #de));
+                parts.push(quote!(serialize_with = #ser));
+            }
+        }
+    }
+    if parts.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[serde(#(#parts),*)])
+    }
+}
+
+fn struct_fields(p: &Provider, fields: &[Field], public: bool) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let d = doc_or(f.doc.as_deref(), format!("`{}` on the wire.", f.wire));
+            let attrs = serde_attrs(p, f);
+            let n = ident(&f.rust);
+            let t = field_ty(p, f);
+            let vis = if public { quote!(pub) } else { quote!() };
+            quote! { #d #attrs #vis #n: #t }
+        })
+        .collect()
+}
+
+/// Converts `access` (an expression of type `&T`) into an `rt::params::Param`.
+fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> TokenStream {
+    match ty {
+        Ty::Date(i) => {
+            let pat = &p.date_patterns[*i];
+            quote!(rt::params::Param::Str(rt::codec::format_date(*#access, #pat)))
+        }
+        Ty::List(t) => {
+            let inner = param_expr(p, t, ListStyle::Comma, quote!(v));
+            match style {
+                ListStyle::Comma => quote!(rt::params::Param::Comma(#access.iter().map(|v| #inner).collect())),
+                ListStyle::Array => quote!(rt::params::Param::Array(#access.iter().map(|v| #inner).collect())),
+            }
+        }
+        Ty::Map(_) | Ty::Item(_) => quote!(rt::params::Param::json(#access)),
+        Ty::Model(i) if matches!(p.models[*i].kind, ModelKind::Struct(_)) => quote!(rt::params::Param::json(#access)),
+        _ => quote!(rt::params::ToParam::to_param(#access)),
+    }
+}
+
+fn location(l: Location) -> TokenStream {
+    match l {
+        Location::Query => quote!(rt::op::Location::Query),
+        Location::Body => quote!(rt::op::Location::Body),
+        Location::Header => quote!(rt::op::Location::Header),
+        Location::Cookie => quote!(rt::op::Location::Cookie),
+        Location::Path => quote!(rt::op::Location::Path),
+    }
+}
+
+fn lit(l: &Literal) -> TokenStream {
+    match l {
+        Literal::Bool(b) => quote!(rt::op::Lit::Bool(#b)),
+        Literal::Int(i) => quote!(rt::op::Lit::Int(#i)),
+        Literal::Str(s) => quote!(rt::op::Lit::Str(#s)),
+    }
+}
+
+fn str_path(path: &[String]) -> TokenStream {
+    quote!(&[#(#path),*])
+}
+
+fn envelope(e: &Endpoint) -> TokenStream {
+    let conds = |cs: &[crate::ir::Condition]| -> TokenStream {
+        let items = cs.iter().map(|c| {
+            let path = str_path(&c.path);
+            let test = match &c.test {
+                Test::Equals(l) => {
+                    let l = lit(l);
+                    quote!(rt::op::Test::Equals(#l))
+                }
+                Test::NotEquals(l) => {
+                    let l = lit(l);
+                    quote!(rt::op::Test::NotEquals(#l))
+                }
+                Test::In(ls) => {
+                    let ls = ls.iter().map(lit);
+                    quote!(rt::op::Test::In(&[#(#ls),*]))
+                }
+                Test::Absent => quote!(rt::op::Test::Absent),
+                Test::Present => quote!(rt::op::Test::Present),
+            };
+            quote!(rt::op::Condition { path: #path, test: #test })
+        });
+        quote!(&[#(#items),*])
+    };
+    let env = &e.envelope;
+    let success = conds(&env.success);
+    let pending = conds(&env.pending);
+    let payload = str_path(&env.payload);
+    let opt = |p: &Option<Vec<String>>| match p {
+        Some(p) => {
+            let p = str_path(p);
+            quote!(Some(#p))
+        }
+        None => quote!(None),
+    };
+    let code = opt(&env.code);
+    let message = opt(&env.message);
+    quote! {
+        rt::op::Envelope {
+            success: #success,
+            pending: #pending,
+            payload: #payload,
+            code: #code,
+            message: #message,
+        }
+    }
+}
+
+fn pieces(ps: &[Piece]) -> TokenStream {
+    let items = ps.iter().map(|p| match p {
+        Piece::Lit(s) => quote!(rt::op::Piece::Lit(#s)),
+        Piece::Credential(i) => {
+            let i = Lit::usize_unsuffixed(*i);
+            quote!(rt::op::Piece::Credential(#i))
+        }
+        Piece::Field(f) => quote!(rt::op::Piece::Field(#f)),
+    });
+    quote!(&[#(#items),*])
+}
+
+fn auth(e: &Endpoint) -> TokenStream {
+    let items = e.auth.iter().map(|a| {
+        let loc = location(a.location);
+        let name = &a.name;
+        let prefix = &a.prefix;
+        let value = match &a.value {
+            AuthValue::Credential(i) => {
+                let i = Lit::usize_unsuffixed(*i);
+                quote!(rt::op::AuthValue::Credential(#i))
+            }
+            AuthValue::Signature { algorithm, template, key, output } => {
+                let alg = match algorithm {
+                    Algorithm::Md5 => quote!(Md5),
+                    Algorithm::Sha1 => quote!(Sha1),
+                    Algorithm::Sha256 => quote!(Sha256),
+                    Algorithm::HmacSha256 => quote!(HmacSha256),
+                };
+                let out = match output {
+                    DigestOutput::Hex => quote!(Hex),
+                    DigestOutput::HexUpper => quote!(HexUpper),
+                    DigestOutput::Base64 => quote!(Base64),
+                };
+                let template = pieces(template);
+                let key = pieces(key);
+                quote!(rt::op::AuthValue::Signature(rt::op::Signature {
+                    algorithm: rt::op::Algorithm::#alg,
+                    template: #template,
+                    key: #key,
+                    output: rt::op::DigestOutput::#out,
+                }))
+            }
+        };
+        quote!(rt::op::Auth { location: #loc, name: #name, value: #value, prefix: #prefix })
+    });
+    quote!(&[#(#items),*])
+}
+
+fn op_ident(e: &Endpoint) -> syn::Ident {
+    ident(&format!("OP_{}", heck::ToShoutySnakeCase::to_shouty_snake_case(e.rust.trim_end_matches('_'))))
+}
+
+/// The static operation tables; shared auth and envelope consts when several endpoints use them.
+fn operations(p: &Provider) -> TokenStream {
+    let module = &p.module;
+    // Share the most common auth list and envelope.
+    let most_common = |items: Vec<String>| -> Option<String> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for i in items {
+            match counts.iter_mut().find(|(s, _)| *s == i) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((i, 1)),
+            }
+        }
+        counts.into_iter().filter(|(_, n)| *n > 1).max_by_key(|(_, n)| *n).map(|(s, _)| s)
+    };
+    let auth_tokens: Vec<TokenStream> = p.endpoints.iter().map(auth).collect();
+    let env_tokens: Vec<TokenStream> = p.endpoints.iter().map(envelope).collect();
+    let shared_auth = most_common(auth_tokens.iter().map(|t| t.to_string()).collect());
+    let shared_env = most_common(env_tokens.iter().map(|t| t.to_string()).collect());
+    let mut out = TokenStream::new();
+    if let Some(s) = &shared_auth {
+        let t = auth_tokens.iter().find(|t| t.to_string() == *s).cloned().unwrap_or_default();
+        out.extend(quote! {
+            /// Auth placements shared by most endpoints.
+            const AUTH: &[rt::op::Auth] = #t;
+        });
+    }
+    if let Some(s) = &shared_env {
+        let t = env_tokens.iter().find(|t| t.to_string() == *s).cloned().unwrap_or_default();
+        out.extend(quote! {
+            /// Response envelope shared by most endpoints.
+            const ENVELOPE: rt::op::Envelope = #t;
+        });
+    }
+    for ((e, a), env) in p.endpoints.iter().zip(auth_tokens).zip(env_tokens) {
+        let id = op_ident(e);
+        let name = &e.wire;
+        let method = match e.method {
+            Method::Get => quote!(Get),
+            Method::Post => quote!(Post),
+            Method::Put => quote!(Put),
+            Method::Patch => quote!(Patch),
+            Method::Delete => quote!(Delete),
+        };
+        let segs = e.segments.iter().map(|s| match s {
+            Segment::Lit(l) => quote!(rt::op::Segment::Lit(#l)),
+            Segment::Param(n) => quote!(rt::op::Segment::Param(#n)),
+            Segment::Optional(n) => quote!(rt::op::Segment::Optional(#n)),
+        });
+        let encoding = match e.encoding {
+            Encoding::Json => quote!(rt::op::Encoding::Json),
+            Encoding::Form => quote!(rt::op::Encoding::Form),
+        };
+        let a = if Some(a.to_string()) == shared_auth { quote!(AUTH) } else { a };
+        let env = if Some(env.to_string()) == shared_env { quote!(ENVELOPE) } else { env };
+        let headers = e.headers.iter().map(|(k, v)| quote!((#k, #v)));
+        let fixed = e.fixed.iter().map(|(l, n, v)| {
+            let l = location(*l);
+            let v = lit(v);
+            quote!((#l, #n, #v))
+        });
+        let idempotent = e.idempotent;
+        let moves_money = e.moves_money;
+        let reference = match &e.reference {
+            Some(r) => quote!(Some(#r)),
+            None => quote!(None),
+        };
+        let doc = format!(" `{} {}`", e.method_str(), e.path_text);
+        out.extend(quote! {
+            #[doc = #doc]
+            static #id: rt::op::Operation = rt::op::Operation {
+                provider: #module,
+                name: #name,
+                method: rt::op::Method::#method,
+                path: &[#(#segs),*],
+                encoding: #encoding,
+                auth: #a,
+                headers: &[#(#headers),*],
+                fixed: &[#(#fixed),*],
+                envelope: #env,
+                idempotent: #idempotent,
+                moves_money: #moves_money,
+                reference: #reference,
+            };
+        });
+    }
+    out
+}
+
+impl Endpoint {
+    fn method_str(&self) -> &'static str {
+        match self.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+fn markers(p: &Provider) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (i, pat) in p.date_patterns.iter().enumerate() {
+        let m = date_marker(p, i);
+        let d = format!(" Dates written `{pat}`.");
+        out.extend(quote! {
+            #[doc = #d]
+            struct #m;
+            impl rt::codec::DatePattern for #m {
+                const PATTERN: &'static str = #pat;
+            }
+        });
+    }
+    let mut fields: Vec<&Field> = Vec::new();
+    for m in &p.models {
+        if let ModelKind::Struct(fs) = &m.kind {
+            fields.extend(fs);
+        }
+    }
+    for e in &p.endpoints {
+        fields.extend(&e.params);
+    }
+    for f in fields {
+        if let Some((name, values)) = &f.none_marker {
+            let m = ident(name);
+            let d = format!(" Texts that mean \"none\" in `{}`.", f.wire);
+            out.extend(quote! {
+                #[doc = #d]
+                struct #m;
+                impl rt::codec::NoneValues for #m {
+                    const VALUES: &'static [&'static str] = &[#(#values),*];
+                }
+            });
+        }
+    }
+    out
+}
+
+fn model(p: &Provider, m: &Model) -> TokenStream {
+    let name = ident(&m.name);
+    let d = doc_or(m.doc.as_deref(), format!("The `{}` model.", m.name));
+    match &m.kind {
+        ModelKind::Struct(fields) => {
+            let fs = struct_fields(p, fields, true);
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#fs,)*
+                }
+            }
+        }
+        ModelKind::Enum(variants) => {
+            let vs = variants.iter().map(|v| {
+                let d = doc_or(v.doc.as_deref(), format!("`{}`", v.wire));
+                let n = ident(&v.rust);
+                quote!(#d #n)
+            });
+            let to_str = variants.iter().map(|v| {
+                let n = ident(&v.rust);
+                let w = &v.wire;
+                quote!(Self::#n => #w)
+            });
+            let from_str = variants.iter().map(|v| {
+                let n = ident(&v.rust);
+                let w = &v.wire;
+                quote!(#w => Self::#n)
+            });
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    #(#vs,)*
+                    /// A value this spec does not list, kept as sent.
+                    Other(String),
+                }
+
+                impl #name {
+                    /// The text sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#to_str,)*
+                            Self::Other(s) => s,
+                        }
+                    }
+                }
+
+                impl From<&str> for #name {
+                    fn from(s: &str) -> Self {
+                        match s {
+                            #(#from_str,)*
+                            other => Self::Other(other.to_owned()),
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        s.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        rt::codec::decode_text(d).map(|s| Self::from(s.as_str()))
+                    }
+                }
+
+                impl rt::params::ToParam for #name {
+                    fn to_param(&self) -> rt::params::Param {
+                        rt::params::Param::Str(self.as_str().to_owned())
+                    }
+                }
+            }
+        }
+        ModelKind::Union(alts) => {
+            let vs = alts.iter().map(|a| {
+                let d = doc_or(a.doc.as_deref(), format!("The `{}` alternative.", a.rust));
+                let n = ident(&a.rust);
+                let t = rust_ty(p, &a.ty);
+                quote!(#d #n(#t))
+            });
+            let tries = alts.iter().map(|a| {
+                let n = ident(&a.rust);
+                let c = codec_or_plain(p, &a.ty);
+                quote! {
+                    if let Ok(v) = rt::codec::from_value::<#c, _>(value.clone()) {
+                        return Ok(Self::#n(v));
+                    }
+                }
+            });
+            let sers = alts.iter().map(|a| {
+                let n = ident(&a.rust);
+                let c = codec_or_plain(p, &a.ty);
+                quote!(Self::#n(v) => rt::codec::encode::<#c, _, _>(v, s))
+            });
+            let params = alts.iter().map(|a| {
+                let n = ident(&a.rust);
+                let e = param_expr(p, &a.ty, ListStyle::Comma, quote!(v));
+                quote!(Self::#n(v) => #e)
+            });
+            let expected = format!(
+                "expected one of: {}",
+                alts.iter().map(|a| a.rust.as_str()).collect::<Vec<_>>().join(", ")
+            );
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#vs,)*
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(#sers,)*
+                        }
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        let value = <rt::Json as serde::Deserialize>::deserialize(d)?;
+                        #(#tries)*
+                        Err(serde::de::Error::custom(#expected))
+                    }
+                }
+
+                impl rt::params::ToParam for #name {
+                    fn to_param(&self) -> rt::params::Param {
+                        match self {
+                            #(#params,)*
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Argument type and conversion for a required parameter or setter.
+fn arg(p: &Provider, f: &Field) -> (TokenStream, TokenStream) {
+    let n = ident(&f.rust);
+    match f.ty {
+        Ty::Str => (quote!(impl Into<String>), quote!(#n.into())),
+        _ => (rust_ty(p, &f.ty), quote!(#n)),
+    }
+}
+
+fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
+    let prefix = &e.type_prefix;
+    let request = ident(&format!("{prefix}Request"));
+    let call = ident(&format!("{prefix}Call"));
+    let op = op_ident(e);
+    let method = ident(&e.rust);
+    let ret = rust_ty(p, &e.response);
+    let ret_codec = codec_or_plain(p, &e.response);
+    let fields = struct_fields(p, &e.params, true);
+    let request_doc = format!(" Parameters of [`Client::{}`].", e.rust);
+
+    // Checks made before sending.
+    let mut checks = Vec::new();
+    for f in &e.params {
+        let n = ident(&f.rust);
+        if let Some(max) = f.max_items {
+            let max = max as usize;
+            let msg = format!("`{}` takes at most {max} items, got {{}}", f.wire);
+            let len = if f.option {
+                quote!(self.#n.as_ref().map_or(0, Vec::len))
+            } else {
+                quote!(self.#n.len())
+            };
+            checks.push(quote! {
+                if #len > #max {
+                    return Err(rt::Error::invalid_request(&#op, format!(#msg, #len)));
+                }
+            });
+        }
+        for (wire, rust) in &f.requires {
+            let r = ident(rust);
+            let msg = format!("`{}` may only be given together with `{wire}`", f.wire);
+            checks.push(quote! {
+                if self.#n.is_some() && self.#r.is_none() {
+                    return Err(rt::Error::invalid_request(&#op, #msg.to_owned()));
+                }
+            });
+        }
+    }
+    let pushes = e.params.iter().map(|f| {
+        let n = ident(&f.rust);
+        let loc = location(f.location);
+        let wire = &f.wire;
+        if f.option {
+            let conv = param_expr(p, &f.ty, f.style, quote!(v));
+            quote! {
+                if let Some(v) = &self.#n {
+                    params.push(#loc, #wire, #conv);
+                }
+            }
+        } else {
+            let conv = param_expr(p, &f.ty, f.style, quote!(&self.#n));
+            quote!(params.push(#loc, #wire, #conv);)
+        }
+    });
+    let params_decl = if e.params.is_empty() {
+        quote!(let params = rt::params::Params::new();)
+    } else {
+        quote!(let mut params = rt::params::Params::new();)
+    };
+
+    let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
+    let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
+    let method_doc = doc_or(e.doc.as_deref(), format!("`{} {}`.", e.method_str(), e.path_text));
+    let mut notes = format!(" `{} {}`", e.method_str(), e.path_text);
+    if e.moves_money {
+        notes.push_str(
+            ". Moves money: never retried; if the answer is lost the call fails with \
+             [`rt::Error::OutcomeUnknown`] carrying the reference, and the transaction must be looked up before trying again.",
+        );
+    } else if e.idempotent {
+        notes.push_str(". Idempotent: retried on connection failures, 429 and 502-504.");
+    }
+    let opt_names: Vec<String> = optional.iter().map(|f| format!("[`{call}::{}`]", f.rust)).collect();
+    let opt_note = if opt_names.is_empty() {
+        String::new()
+    } else {
+        format!(" Optional parameters: {}.", opt_names.join(", "))
+    };
+    let await_note = format!(" Returns a [`{call}`]: `.await` it to send.{opt_note}");
+    let init_optional = optional.iter().map(|f| {
+        let n = ident(&f.rust);
+        quote!(#n: None)
+    });
+
+    let (client_method, required_struct) = if required.len() <= MAX_POSITIONAL {
+        let args = required.iter().map(|f| {
+            let n = ident(&f.rust);
+            let (t, _) = arg(p, f);
+            quote!(#n: #t)
+        });
+        let inits = required.iter().map(|f| {
+            let n = ident(&f.rust);
+            match f.ty {
+                Ty::Str => quote!(#n: #n.into()),
+                _ => quote!(#n),
+            }
+        });
+        (
+            quote! {
+                #method_doc
+                #[doc = ""]
+                #[doc = #notes]
+                #[doc = ""]
+                #[doc = #await_note]
+                pub fn #method(&self, #(#args),*) -> #call<'_> {
+                    #call {
+                        client: self,
+                        request: #request {
+                            #(#inits,)*
+                            #(#init_optional,)*
+                        },
+                    }
+                }
+            },
+            TokenStream::new(),
+        )
+    } else {
+        let req_struct = ident(&format!("{prefix}Required"));
+        let fs: Vec<Field> = required.iter().map(|f| (*f).clone()).collect();
+        let decl = struct_fields(p, &fs, true);
+        let moves = required.iter().map(|f| {
+            let n = ident(&f.rust);
+            quote!(#n: required.#n)
+        });
+        let d = format!(" The required parameters of [`Client::{}`].", e.rust);
+        (
+            quote! {
+                #method_doc
+                #[doc = ""]
+                #[doc = #notes]
+                #[doc = ""]
+                #[doc = #await_note]
+                pub fn #method(&self, required: #req_struct) -> #call<'_> {
+                    #call {
+                        client: self,
+                        request: #request {
+                            #(#moves,)*
+                            #(#init_optional,)*
+                        },
+                    }
+                }
+            },
+            quote! {
+                #[doc = #d]
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct #req_struct {
+                    #(#decl,)*
+                }
+            },
+        )
+    };
+
+    let setters = optional.iter().map(|f| {
+        let n = ident(&f.rust);
+        let d = doc_or(f.doc.as_deref(), format!("Sets `{}`.", f.wire));
+        let (t, conv) = arg(p, f);
+        quote! {
+            #d
+            pub fn #n(mut self, #n: #t) -> Self {
+                self.request.#n = Some(#conv);
+                self
+            }
+        }
+    });
+    let call_doc = format!(" A prepared [`Client::{}`] call: set optional parameters, then `.await` it.", e.rust);
+    let send_doc = format!(" Sends this request with `client` (what [`{call}`] does when awaited).");
+
+    quote! {
+        #[doc = #request_doc]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #request {
+            #(#fields,)*
+        }
+
+        impl #request {
+            #[doc = #send_doc]
+            pub async fn send(self, client: &Client) -> Result<#ret, rt::Error> {
+                #(#checks)*
+                #params_decl
+                #(#pushes)*
+                client.core.execute::<#ret, #ret_codec>(&#op, params).await
+            }
+        }
+
+        #required_struct
+
+        #[doc = #call_doc]
+        #[derive(Debug)]
+        #[must_use = "a call does nothing until it is awaited"]
+        pub struct #call<'a> {
+            client: &'a Client,
+            request: #request,
+        }
+
+        impl #call<'_> {
+            #(#setters)*
+
+            /// The request as it stands.
+            pub fn request(&self) -> &#request {
+                &self.request
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #call<'a> {
+            type Output = Result<#ret, rt::Error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.request.send(self.client))
+            }
+        }
+
+        impl Client {
+            #client_method
+        }
+    }
+}
+
+fn client(p: &Provider) -> TokenStream {
+    let module = &p.module;
+    let cred_names = p.credentials.iter().map(|c| &c.wire);
+    let has_envs = !p.environments.is_empty();
+    let default_url = match p.default_environment.and_then(|i| p.environments.get(i)) {
+        Some(e) => {
+            let v = ident(&e.rust);
+            quote!(Some(Environment::#v.base_url()))
+        }
+        None => quote!(None),
+    };
+    let mut env_items = TokenStream::new();
+    let mut env_setter = TokenStream::new();
+    if has_envs {
+        let vs = p.environments.iter().enumerate().map(|(i, e)| {
+            let n = ident(&e.rust);
+            let d = format!(" `{}`: {}", e.wire, e.url);
+            let default = if p.default_environment == Some(i) { quote!(#[default]) } else { quote!() };
+            quote!(#[doc = #d] #default #n)
+        });
+        let urls = p.environments.iter().map(|e| {
+            let n = ident(&e.rust);
+            let u = &e.url;
+            quote!(Self::#n => #u)
+        });
+        let derive_default = if p.default_environment.is_some() { quote!(Default,) } else { quote!() };
+        env_items = quote! {
+            /// The provider's named hosts.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
+            pub enum Environment {
+                #(#vs,)*
+            }
+
+            impl Environment {
+                /// The base URL of this environment.
+                pub fn base_url(self) -> &'static str {
+                    match self {
+                        #(#urls,)*
+                    }
+                }
+            }
+        };
+        env_setter = quote! {
+            /// Calls this environment's host.
+            pub fn environment(mut self, environment: Environment) -> Self {
+                self.core.base_url(environment.base_url());
+                self
+            }
+        };
+    }
+    let setters = p.credentials.iter().enumerate().map(|(i, c)| {
+        let i = Lit::usize_unsuffixed(i);
+        let n = ident(&c.rust);
+        let d = doc_or(c.doc.as_deref(), format!("The `{}` credential.", c.wire));
+        quote! {
+            #d
+            #[doc = ""]
+            #[doc = " Kept in an [`rt::Secret`]: never printed, redacted from errors."]
+            pub fn #n(mut self, #n: impl Into<rt::Secret>) -> Self {
+                self.core.credential(#i, #n.into());
+                self
+            }
+        }
+    });
+    let base_doc = match (&p.base_url_doc, p.default_environment.is_some()) {
+        (Some(d), _) => format!(" Calls this base URL: {d}"),
+        (None, true) => " Calls this base URL instead of the default environment (tests point it at a local server).".to_owned(),
+        (None, false) => " The base URL to call (required: this provider has no default host).".to_owned(),
+    };
+    let client_doc = format!(
+        " Client for {}. Build one with [`Client::builder`]; it is cheap to clone and share.",
+        p.name
+    );
+    let arms = p.endpoints.iter().map(|e| {
+        let w = &e.wire;
+        let req = ident(&format!("{}Request", e.type_prefix));
+        quote! {
+            #w => {
+                let request: #req = rt::dynamic::params(#module, endpoint, params)?;
+                rt::dynamic::payload(#module, endpoint, &request.send(self).await?)
+            }
+        }
+    });
+    let conn_setters = p.credentials.iter().enumerate().map(|(i, c)| {
+        let i = Lit::usize_unsuffixed(i);
+        let w = &c.wire;
+        quote! {
+            if let Some(v) = credentials.get(#w) {
+                core.credential(#i, rt::Secret::new(v.clone()));
+            }
+        }
+    });
+    quote! {
+        const CREDENTIAL_NAMES: &[&str] = &[#(#cred_names),*];
+
+        #env_items
+
+        /// Builder for [`Client`], from [`Client::builder`].
+        #[derive(Debug)]
+        #[must_use = "call `.build()` to get a client"]
+        pub struct ClientBuilder {
+            core: rt::CoreBuilder,
+        }
+
+        impl ClientBuilder {
+            #(#setters)*
+
+            #env_setter
+
+            #[doc = #base_doc]
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.core.base_url(url);
+                self
+            }
+
+            /// Total time for one attempt, from sending to the end of the body (default 30 s).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.core.timeout(timeout);
+                self
+            }
+
+            /// Time to establish a connection (default 10 s).
+            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.core.connect_timeout(timeout);
+                self
+            }
+
+            /// Uses your own `reqwest::Client` (proxies, TLS roots); its timeouts apply.
+            pub fn http_client(mut self, client: rt::reexport::reqwest::Client) -> Self {
+                self.core.http_client(client);
+                self
+            }
+
+            /// Largest response body read (default 4 MiB).
+            pub fn max_body_bytes(mut self, limit: usize) -> Self {
+                self.core.max_body_bytes(limit);
+                self
+            }
+
+            /// Retry policy for idempotent calls; `RetryPolicy::NONE` switches retries off.
+            pub fn retry(mut self, policy: rt::client::RetryPolicy) -> Self {
+                self.core.retry(policy);
+                self
+            }
+
+            /// Checks the settings and builds the client.
+            pub fn build(self) -> Result<Client, rt::BuildError> {
+                Ok(Client { core: self.core.build()? })
+            }
+        }
+
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: rt::Core,
+        }
+
+        impl Client {
+            /// Starts building a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    core: rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, #default_url, #has_envs),
+                }
+            }
+
+            /// The base URL this client calls.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            /// Calls an endpoint by its spec name with parameters as JSON (wire names),
+            /// and returns the payload as JSON. For tools and generic tests; the typed
+            /// methods are the API.
+            pub async fn call_json(&self, endpoint: &str, params: rt::Json) -> Result<rt::Json, rt::dynamic::DynError> {
+                match endpoint {
+                    #(#arms)*
+                    _ => Err(rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned())),
+                }
+            }
+        }
+
+        impl rt::dynamic::JsonClient for Client {
+            fn call<'a>(&'a self, endpoint: &'a str, params: rt::Json) -> rt::dynamic::BoxFuture<'a> {
+                Box::pin(self.call_json(endpoint, params))
+            }
+        }
+
+        /// Builds a [`Client`] from credentials by name, behind the provider-neutral
+        /// [`rt::dynamic::JsonClient`] interface.
+        pub fn connect_json(
+            base_url: &str,
+            credentials: &std::collections::BTreeMap<String, String>,
+        ) -> Result<Box<dyn rt::dynamic::JsonClient>, rt::BuildError> {
+            let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
+            core.base_url(base_url);
+            #(#conn_setters)*
+            Ok(Box::new(Client { core: core.build()? }))
+        }
+    }
+}
+
+/// The module body of one provider, as formatted Rust source.
+pub fn provider_source(p: &Provider) -> Result<String, String> {
+    let client = client(p);
+    let markers = markers(p);
+    let models = p.models.iter().map(|m| model(p, m));
+    let endpoints = p.endpoints.iter().map(|e| endpoint(p, e));
+    let ops = operations(p);
+    let tokens = quote! {
+        use ::providers_runtime as rt;
+
+        #client
+        #(#endpoints)*
+        #(#models)*
+        #markers
+        #ops
+    };
+    format(tokens)
+}
+
+/// Module docs for the index.
+fn module_doc(p: &Provider) -> String {
+    let mut s = format!("{}\n", p.name);
+    if let Some(d) = &p.doc {
+        s.push('\n');
+        s.push_str(d.trim_end());
+        s.push('\n');
+    }
+    if let Some(u) = &p.docs_url {
+        s.push_str(&format!("\nProvider documentation: <{u}>\n"));
+    }
+    s.push_str(&format!(
+        "\nGenerated from `specs/{}.yaml`: edit the spec, not this code.\n",
+        p.module
+    ));
+    s
+}
+
+/// The index that includes every provider module from `OUT_DIR`, and the registry.
+pub fn index_source(providers: &[Provider]) -> Result<String, String> {
+    let mods = providers.iter().map(|p| {
+        let m = ident(&p.module);
+        let d = docs(Some(&module_doc(p)));
+        let file = format!("/{}.rs", p.module);
+        quote! {
+            #d
+            pub mod #m {
+                include!(concat!(env!("OUT_DIR"), #file));
+            }
+        }
+    });
+    let entries = providers.iter().map(|p| {
+        let m = ident(&p.module);
+        let name = &p.module;
+        let title = &p.name;
+        let creds = p.credentials.iter().map(|c| &c.wire);
+        quote! {
+            ::providers_runtime::dynamic::ProviderEntry {
+                module: #name,
+                name: #title,
+                credentials: &[#(#creds),*],
+                connect: #m::connect_json,
+            }
+        }
+    });
+    let count = Lit::usize_unsuffixed(providers.len());
+    format(quote! {
+        #(#mods)*
+
+        /// Every provider in this crate, for tools that work across providers.
+        pub static PROVIDERS: [::providers_runtime::dynamic::ProviderEntry; #count] = [#(#entries),*];
+    })
+}
+
+fn format(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+        if let Some(dir) = std::env::var_os("CODEGEN_DEBUG_DIR") {
+            let _ = std::fs::write(std::path::Path::new(&dir).join("failed.rs"), tokens.to_string());
+        }
+        format!("generated code does not parse: {e}")
+    })?;
+    Ok(prettyplease::unparse(&file))
+}

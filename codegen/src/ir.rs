@@ -1,0 +1,1240 @@
+//! The intermediate representation: a spec with every name resolved.
+//!
+//! [`lower`] turns a loaded spec into a [`Provider`]: Rust names chosen (heck,
+//! keywords escaped) and checked for collisions, type expressions resolved
+//! against the models, parameter locations, auth placements, signature
+//! templates and envelopes resolved per endpoint. Every problem found on the
+//! way is collected as a diagnostic; the IR exists only when there are none.
+//! Emission ([`crate::emit`]) reads only the IR.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{suggest, Diagnostic};
+use crate::load::Loaded;
+use crate::names::{camel, snake};
+use crate::spec::{self, Literal, Location as SpecLocation};
+use crate::types::{self, Scalar, TypeExpr};
+
+pub use crate::spec::{Algorithm, DigestOutput, Encoding, ListStyle, Method};
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `String`
+    Str,
+    /// `i64`
+    Int,
+    /// `Decimal`
+    Dec,
+    /// `bool`
+    Bool,
+    /// `serde_json::Value`
+    Json,
+    /// `OffsetDateTime` from UNIX seconds
+    Timestamp,
+    /// `Date` with the pattern at this index of [`Provider::date_patterns`]
+    Date(usize),
+    /// The model at this index of [`Provider::models`]
+    Model(usize),
+    /// `Vec<T>`
+    List(Box<Ty>),
+    /// `BTreeMap<String, T>`
+    Map(Box<Ty>),
+    /// `Result<T, ItemError>`
+    Item(Box<Ty>),
+}
+
+/// Where a request value goes, resolved (no `params`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// Query string.
+    Query,
+    /// Body.
+    Body,
+    /// Header.
+    Header,
+    /// Cookie.
+    Cookie,
+    /// Path segment.
+    Path,
+}
+
+/// A struct field or a request parameter.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name.
+    pub rust: String,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// The value type (without the `Option`).
+    pub ty: Ty,
+    /// The Rust type is `Option<ty>`.
+    pub option: bool,
+    /// May be absent on the wire (`#[serde(default)]`), or left out of a request.
+    pub may_be_absent: bool,
+    /// Marker type listing the texts that mean "none", if declared.
+    pub none_marker: Option<(String, Vec<String>)>,
+    /// Requests: where it goes.
+    pub location: Location,
+    /// Requests, lists: how they are written.
+    pub style: ListStyle,
+    /// Requests, lists: most items.
+    pub max_items: Option<u32>,
+    /// Requests: other parameters (wire, rust) this one needs.
+    pub requires: Vec<(String, String)>,
+}
+
+/// An enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Wire text.
+    pub wire: String,
+    /// Rust name.
+    pub rust: String,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// A union alternative.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// Rust name.
+    pub rust: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// What a model is.
+#[derive(Debug, Clone)]
+pub enum ModelKind {
+    /// A struct.
+    Struct(Vec<Field>),
+    /// An enum of wire texts that keeps unknown ones.
+    Enum(Vec<Variant>),
+    /// A union.
+    Union(Vec<Alternative>),
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Rust name.
+    pub name: String,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// Shape.
+    pub kind: ModelKind,
+}
+
+/// A path segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text.
+    Lit(String),
+    /// Required parameter (wire name).
+    Param(String),
+    /// Optional parameter (wire name).
+    Optional(String),
+}
+
+/// A piece of a signature template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Literal text.
+    Lit(String),
+    /// Credential index.
+    Credential(usize),
+    /// Request value by wire name.
+    Field(String),
+}
+
+/// What an auth placement carries.
+#[derive(Debug, Clone)]
+pub enum AuthValue {
+    /// Credential index.
+    Credential(usize),
+    /// Computed signature.
+    Signature {
+        /// Hash.
+        algorithm: Algorithm,
+        /// Hashed text.
+        template: Vec<Piece>,
+        /// HMAC key.
+        key: Vec<Piece>,
+        /// Digest text.
+        output: DigestOutput,
+    },
+}
+
+/// A resolved auth placement.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// Where.
+    pub location: Location,
+    /// Wire name.
+    pub name: String,
+    /// What.
+    pub value: AuthValue,
+    /// Prefix text.
+    pub prefix: String,
+}
+
+/// A response test.
+#[derive(Debug, Clone)]
+pub enum Test {
+    /// Equals.
+    Equals(Literal),
+    /// Absent or different.
+    NotEquals(Literal),
+    /// One of.
+    In(Vec<Literal>),
+    /// Absent.
+    Absent,
+    /// Present.
+    Present,
+}
+
+/// A condition.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Field path.
+    pub path: Vec<String>,
+    /// Test.
+    pub test: Test,
+}
+
+/// A resolved envelope.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// Success conditions.
+    pub success: Vec<Condition>,
+    /// Pending conditions.
+    pub pending: Vec<Condition>,
+    /// Payload path.
+    pub payload: Vec<String>,
+    /// Error code path.
+    pub code: Option<Vec<String>>,
+    /// Error message path.
+    pub message: Option<Vec<String>>,
+}
+
+/// A resolved endpoint.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Name as in the spec.
+    pub wire: String,
+    /// Method name (snake case).
+    pub rust: String,
+    /// Type name prefix (camel case).
+    pub type_prefix: String,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// HTTP method.
+    pub method: Method,
+    /// Path.
+    pub segments: Vec<Segment>,
+    /// The path as written, for docs.
+    pub path_text: String,
+    /// Body encoding.
+    pub encoding: Encoding,
+    /// Fixed values.
+    pub fixed: Vec<(Location, String, Literal)>,
+    /// Fixed headers (provider's, then the endpoint's).
+    pub headers: Vec<(String, String)>,
+    /// Parameters.
+    pub params: Vec<Field>,
+    /// Auth placements.
+    pub auth: Vec<Auth>,
+    /// Envelope.
+    pub envelope: Envelope,
+    /// Payload type.
+    pub response: Ty,
+    /// Safe to repeat.
+    pub idempotent: bool,
+    /// Moves money.
+    pub moves_money: bool,
+    /// Wire name of the reference parameter.
+    pub reference: Option<String>,
+}
+
+/// A named host.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Name as in the spec.
+    pub wire: String,
+    /// Variant name.
+    pub rust: String,
+    /// URL.
+    pub url: String,
+}
+
+/// A credential.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// Name as in the spec.
+    pub wire: String,
+    /// Setter name.
+    pub rust: String,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// A whole provider, resolved.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// Module name (the file stem).
+    pub module: String,
+    /// Display name.
+    pub name: String,
+    /// Module rustdoc.
+    pub doc: Option<String>,
+    /// Link to the provider's docs.
+    pub docs_url: Option<String>,
+    /// Explanation of the base URL.
+    pub base_url_doc: Option<String>,
+    /// Named hosts.
+    pub environments: Vec<Environment>,
+    /// Index of the default environment.
+    pub default_environment: Option<usize>,
+    /// Credentials.
+    pub credentials: Vec<Credential>,
+    /// Models (declared ones first, then inline ones).
+    pub models: Vec<Model>,
+    /// Endpoints.
+    pub endpoints: Vec<Endpoint>,
+    /// Distinct date patterns used.
+    pub date_patterns: Vec<String>,
+}
+
+/// Builder methods a credential may not shadow.
+const BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "environment",
+    "timeout",
+    "connect_timeout",
+    "http_client",
+    "max_body_bytes",
+    "retry",
+    "build",
+];
+
+/// Client methods an endpoint may not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "call_json", "base_url"];
+
+/// Type names the emitter itself uses in every module.
+const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment"];
+
+struct Lowerer<'a> {
+    l: &'a Loaded,
+    diags: Vec<Diagnostic>,
+    model_index: BTreeMap<String, usize>,
+    models: Vec<Option<Model>>,
+    date_patterns: Vec<String>,
+    /// Every type name and the spec path that introduced it, for collision checks.
+    type_names: BTreeMap<String, String>,
+}
+
+/// Resolves a loaded spec. Returns every problem found, or the IR.
+pub fn lower(l: &Loaded) -> Result<Provider, Vec<Diagnostic>> {
+    let mut lw = Lowerer {
+        l,
+        diags: Vec::new(),
+        model_index: BTreeMap::new(),
+        models: Vec::new(),
+        date_patterns: Vec::new(),
+        type_names: BTreeMap::new(),
+    };
+    let p = lw.provider();
+    if lw.diags.is_empty() {
+        Ok(p)
+    } else {
+        Err(lw.diags)
+    }
+}
+
+fn split_path(p: &str) -> Option<Vec<String>> {
+    if p.is_empty() {
+        return Some(Vec::new());
+    }
+    let parts: Vec<String> = p.split('.').map(str::to_owned).collect();
+    if parts.iter().any(|s| s.trim().is_empty() || s.trim() != s) {
+        return None;
+    }
+    Some(parts)
+}
+
+impl Lowerer<'_> {
+    fn err(&mut self, path: &[&str], msg: impl Into<String>, hint: Option<String>) {
+        let d = self.l.at(path, msg);
+        self.diags.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    fn err_key(&mut self, path: &[&str], msg: impl Into<String>, hint: Option<String>) {
+        let d = self.l.at_key(path, msg);
+        self.diags.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    fn claim_type(&mut self, name: &str, path: &[&str]) {
+        if let Some(prev) = self.type_names.get(name) {
+            let prev = prev.clone();
+            self.err_key(
+                path,
+                format!("the Rust type name `{name}` is already used by `{prev}`"),
+                Some("rename one of them (models, endpoints and inline types share one namespace per provider)".into()),
+            );
+        } else {
+            self.type_names.insert(name.to_owned(), path.join("."));
+        }
+    }
+
+    fn provider(&mut self) -> Provider {
+        let spec = &self.l.spec;
+        let module = snake(&self.l.stem());
+        if module != self.l.stem() {
+            self.err(
+                &[],
+                format!("the file name `{}` is not a snake_case module name", self.l.stem()),
+                Some(format!("rename the file to `{module}.yaml`")),
+            );
+        }
+        if spec.provider.name.trim().is_empty() {
+            self.err(&["provider", "name"], "the provider name is empty", None);
+        }
+        for name in RESERVED_TYPES {
+            self.type_names.insert((*name).to_owned(), "(generated)".into());
+        }
+
+        // Environments.
+        let mut environments = Vec::new();
+        for (name, url) in spec.base_url.environments.iter() {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                self.err(
+                    &["base_url", "environments", name],
+                    format!("environment `{name}` has no http(s) URL: `{url}`"),
+                    Some("write the full URL, e.g. `https://api.example.com`".into()),
+                );
+            }
+            environments.push(Environment {
+                wire: name.to_owned(),
+                rust: camel(name),
+                url: url.trim_end_matches('/').to_owned(),
+            });
+        }
+        self.unique(
+            environments.iter().map(|e| (e.rust.clone(), e.wire.clone())),
+            &["base_url", "environments"],
+            "environment",
+        );
+        let default_environment = match &spec.base_url.default {
+            None => None,
+            Some(d) => {
+                let found = environments.iter().position(|e| &e.wire == d);
+                if found.is_none() {
+                    let names: Vec<&str> = spec.base_url.environments.keys().collect();
+                    self.err(
+                        &["base_url", "default"],
+                        format!("the default environment `{d}` is not declared"),
+                        Some(suggest(d, &names)),
+                    );
+                }
+                found
+            }
+        };
+
+        // Credentials.
+        let mut credentials = Vec::new();
+        for (name, c) in spec.credentials.iter() {
+            let rust = snake(name);
+            if BUILDER_METHODS.contains(&rust.as_str()) {
+                self.err_key(
+                    &["credentials", name],
+                    format!("the credential `{name}` would shadow the builder method `{rust}`"),
+                    Some("rename the credential (its name is only used in Rust and templates)".into()),
+                );
+            }
+            credentials.push(Credential {
+                wire: name.to_owned(),
+                rust,
+                doc: c.description.clone(),
+            });
+        }
+        self.unique(
+            credentials.iter().map(|c| (c.rust.clone(), c.wire.clone())),
+            &["credentials"],
+            "credential",
+        );
+
+        // Models: register names first, so models may refer to each other in any order.
+        for (name, _) in spec.models.iter() {
+            let rust = camel(name);
+            if rust != name {
+                self.err_key(
+                    &["models", name],
+                    format!("model names are written in UpperCamelCase: `{name}`"),
+                    Some(format!("rename it `{rust}`")),
+                );
+            }
+            self.claim_type(&rust, &["models", name]);
+            self.model_index.insert(name.to_owned(), self.models.len());
+            self.models.push(None);
+        }
+        for (i, (name, m)) in spec.models.iter().enumerate() {
+            let model = self.model(name, m, &["models", name]);
+            self.models[i] = Some(model);
+        }
+
+        let mut endpoints = Vec::new();
+        for (name, e) in spec.endpoints.iter() {
+            endpoints.push(self.endpoint(name, e));
+        }
+        if spec.endpoints.is_empty() {
+            self.err(&["endpoints"], "the spec declares no endpoints", None);
+        }
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for e in &endpoints {
+            if CLIENT_METHODS.contains(&e.rust.as_str()) {
+                self.err_key(
+                    &["endpoints", &e.wire],
+                    format!("the endpoint `{}` would shadow the client method `{}`", e.wire, e.rust),
+                    Some("rename the endpoint".into()),
+                );
+            }
+            if let Some(prev) = seen.insert(e.rust.clone(), e.wire.clone()) {
+                self.err_key(
+                    &["endpoints", &e.wire],
+                    format!(
+                        "the endpoints `{prev}` and `{}` both become the method `{}`",
+                        e.wire, e.rust
+                    ),
+                    Some("rename one of them".into()),
+                );
+            }
+        }
+
+        Provider {
+            module,
+            name: spec.provider.name.clone(),
+            doc: spec.provider.description.clone(),
+            docs_url: spec.provider.docs_url.clone(),
+            base_url_doc: spec.base_url.description.clone(),
+            environments,
+            default_environment,
+            credentials,
+            models: std::mem::take(&mut self.models).into_iter().flatten().collect(),
+            endpoints,
+            date_patterns: std::mem::take(&mut self.date_patterns),
+        }
+    }
+
+    /// Reports Rust names that collide after case conversion.
+    fn unique(&mut self, names: impl Iterator<Item = (String, String)>, at: &[&str], what: &str) {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (rust, wire) in names {
+            if let Some(prev) = seen.insert(rust.clone(), wire.clone()) {
+                let mut path = at.to_vec();
+                path.push(&wire);
+                self.err_key(
+                    &path,
+                    format!("the {what}s `{prev}` and `{wire}` both become `{rust}` in Rust"),
+                    Some("rename one, or give one a `rust_name:`".into()),
+                );
+            }
+        }
+    }
+
+    fn model(&mut self, name: &str, m: &spec::Model, path: &[&str]) -> Model {
+        let rust = camel(name);
+        let kinds = [m.fields.is_some(), m.variants.is_some(), m.one_of.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        if kinds != 1 {
+            self.err_key(
+                path,
+                format!("the model `{name}` must have exactly one of `fields`, `enum` or `one_of`"),
+                Some("`fields:` for an object, `enum:` for a list of texts, `one_of:` for a union".into()),
+            );
+        }
+        let kind = if let Some(fields) = &m.fields {
+            ModelKind::Struct(self.fields(&rust, fields, path, false, None))
+        } else if let Some(values) = &m.variants {
+            ModelKind::Enum(self.variants(values, path))
+        } else if let Some(alts) = &m.one_of {
+            let mut out = Vec::new();
+            for (i, a) in alts.iter().enumerate() {
+                let idx = i.to_string();
+                let mut p = path.to_vec();
+                p.extend(["one_of", &idx, "type"]);
+                let ty = self.ty_str(&a.ty, &p, None, &format!("{rust}{}", camel(&a.name)));
+                if let Some(ty) = &ty {
+                    self.check_union_alt(ty, &p);
+                }
+                out.push(Alternative {
+                    rust: camel(&a.name),
+                    ty: ty.unwrap_or(Ty::Json),
+                    doc: a.description.clone(),
+                });
+            }
+            let mut p = path.to_vec();
+            p.push("one_of");
+            self.unique(out.iter().map(|a| (a.rust.clone(), a.rust.clone())), &p, "alternative");
+            if out.len() < 2 {
+                self.err(&p, "a union needs at least two alternatives", None);
+            }
+            ModelKind::Union(out)
+        } else {
+            ModelKind::Struct(Vec::new())
+        };
+        Model {
+            name: rust,
+            doc: m.description.clone(),
+            kind,
+        }
+    }
+
+    fn check_union_alt(&mut self, ty: &Ty, path: &[&str]) {
+        if matches!(ty, Ty::Date(_) | Ty::Item(_)) {
+            self.err(
+                path,
+                "dates and `| error` items cannot be union alternatives",
+                Some("declare a `string` alternative and parse it yourself, or use a struct".into()),
+            );
+        }
+    }
+
+    fn variants(&mut self, values: &[spec::EnumValue], path: &[&str]) -> Vec<Variant> {
+        let mut out: Vec<Variant> = Vec::new();
+        let mut seen_wire = BTreeSet::new();
+        for (i, v) in values.iter().enumerate() {
+            let (wire, name, doc) = match v {
+                spec::EnumValue::Plain(s) => (s.clone(), None, None),
+                spec::EnumValue::Full(f) => (f.value.clone(), f.name.clone(), f.description.clone()),
+            };
+            let idx = i.to_string();
+            let mut p = path.to_vec();
+            p.extend(["enum", &idx]);
+            if !seen_wire.insert(wire.clone()) {
+                self.err(&p, format!("the enum value `{wire}` is listed twice"), Some("remove the duplicate".into()));
+                continue;
+            }
+            let rust = match name {
+                Some(n) => {
+                    if camel(&n) != n {
+                        self.err(&p, format!("the variant name `{n}` is not UpperCamelCase"), Some(format!("use `{}`", camel(&n))));
+                    }
+                    n
+                }
+                None => camel(&wire),
+            };
+            if rust == "Other" {
+                self.err(
+                    &p,
+                    "the variant name `Other` is reserved for values the spec does not list",
+                    Some("give this value another `name:`".into()),
+                );
+            }
+            out.push(Variant { wire, rust, doc });
+        }
+        if out.is_empty() {
+            let mut p = path.to_vec();
+            p.push("enum");
+            self.err(&p, "an enum needs at least one value", None);
+        }
+        let mut p = path.to_vec();
+        p.push("enum");
+        self.unique(out.iter().map(|v| (v.rust.clone(), v.wire.clone())), &p, "enum value");
+        out
+    }
+
+    /// Lowers struct fields or request parameters.
+    fn fields(
+        &mut self,
+        owner: &str,
+        fields: &spec::Ordered<spec::Field>,
+        path: &[&str],
+        request: bool,
+        method: Option<Method>,
+    ) -> Vec<Field> {
+        let mut out = Vec::new();
+        let section = if request { "params" } else { "fields" };
+        for (wire, f) in fields.iter() {
+            let mut p = path.to_vec();
+            p.extend([section, wire]);
+            let rust = match &f.rust_name {
+                Some(r) => {
+                    if snake(r) != *r {
+                        let mut rp = p.clone();
+                        rp.push("rust_name");
+                        self.err(&rp, format!("`{r}` is not a snake_case Rust name"), Some(format!("use `{}`", snake(r))));
+                    }
+                    r.clone()
+                }
+                None => snake(wire),
+            };
+            let mut tp = p.clone();
+            tp.push("type");
+            let inline_name = format!("{owner}{}", camel(wire));
+            let ty = self
+                .ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name)
+                .unwrap_or(Ty::Json);
+            if f.format.is_some() && !contains_date(&ty) {
+                let mut fp = p.clone();
+                fp.push("format");
+                self.err(&fp, "`format` applies to `date` fields only", Some("remove it, or make the type `date`".into()));
+            }
+            let none_marker = if f.none_values.is_empty() {
+                None
+            } else {
+                Some((format!("{inline_name}NoneValues"), f.none_values.clone()))
+            };
+            if let Some((m, _)) = &none_marker {
+                let mut np = p.clone();
+                np.push("none_values");
+                self.claim_type(m, &np);
+            }
+            let location = if request {
+                self.location(f.location, method.unwrap_or(Method::Post), &p)
+            } else {
+                for (key, set) in [
+                    ("in", f.location.is_some()),
+                    ("style", f.style.is_some()),
+                    ("max_items", f.max_items.is_some()),
+                    ("requires", !f.requires.is_empty()),
+                ] {
+                    if set {
+                        let mut kp = p.clone();
+                        kp.push(key);
+                        self.err_key(&kp, format!("`{key}` applies to request parameters only"), Some("remove it from this model field".into()));
+                    }
+                }
+                Location::Body
+            };
+            let is_list = matches!(ty, Ty::List(_));
+            if (f.style.is_some() || f.max_items.is_some()) && !is_list {
+                self.err_key(&p, "`style` and `max_items` apply to `list<...>` parameters only", None);
+            }
+            out.push(Field {
+                wire: wire.to_owned(),
+                rust,
+                doc: f.description.clone(),
+                option: f.optional || f.nullable || none_marker.is_some(),
+                may_be_absent: f.optional,
+                none_marker,
+                location,
+                style: f.style.unwrap_or(ListStyle::Comma),
+                max_items: f.max_items,
+                requires: Vec::new(),
+                ty,
+            });
+        }
+        // `requires` needs every parameter's Rust name.
+        if request {
+            for (i, (wire, f)) in fields.iter().enumerate() {
+                for r in &f.requires {
+                    match out.iter().find(|o| &o.wire == r) {
+                        Some(o) => {
+                            let pair = (o.wire.clone(), o.rust.clone());
+                            out[i].requires.push(pair);
+                        }
+                        None => {
+                            let names: Vec<&str> = fields.keys().collect();
+                            let mut p = path.to_vec();
+                            p.extend(["params", wire, "requires"]);
+                            self.err(&p, format!("`requires` names `{r}`, which is not a parameter here"), Some(suggest(r, &names)));
+                        }
+                    }
+                }
+                if !f.requires.is_empty() && !f.optional {
+                    let mut p = path.to_vec();
+                    p.extend(["params", wire, "requires"]);
+                    self.err(&p, "`requires` only makes sense on an optional parameter", None);
+                }
+            }
+        }
+        let mut p = path.to_vec();
+        p.push(section);
+        self.unique(out.iter().map(|f| (f.rust.clone(), f.wire.clone())), &p, "field");
+        out
+    }
+
+    fn location(&mut self, loc: Option<SpecLocation>, method: Method, path: &[&str]) -> Location {
+        match loc.unwrap_or(SpecLocation::Params) {
+            SpecLocation::Query => Location::Query,
+            SpecLocation::Body => Location::Body,
+            SpecLocation::Header => Location::Header,
+            SpecLocation::Cookie => Location::Cookie,
+            SpecLocation::Path => Location::Path,
+            SpecLocation::Params => match method {
+                Method::Get | Method::Delete => Location::Query,
+                _ => {
+                    let _ = path;
+                    Location::Body
+                }
+            },
+        }
+    }
+
+    /// Parses and resolves a type expression written at `path`.
+    fn ty_str(&mut self, text: &str, path: &[&str], format: Option<&str>, inline_name: &str) -> Option<Ty> {
+        match types::parse(text) {
+            Ok(e) => self.ty(&e, path, format, inline_name),
+            Err(msg) => {
+                self.err(path, msg, Some("types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into()));
+                None
+            }
+        }
+    }
+
+    fn ty(&mut self, e: &TypeExpr, path: &[&str], format: Option<&str>, inline_name: &str) -> Option<Ty> {
+        Some(match e {
+            TypeExpr::Scalar(s) => match s {
+                Scalar::String => Ty::Str,
+                Scalar::Integer => Ty::Int,
+                Scalar::Decimal => Ty::Dec,
+                Scalar::Bool => Ty::Bool,
+                Scalar::Json => Ty::Json,
+                Scalar::Timestamp => Ty::Timestamp,
+                Scalar::Date => {
+                    let Some(f) = format else {
+                        self.err(path, "a `date` needs a `format`", Some("add e.g. `format: dd/mm/yyyy` (yyyy, mm and dd, any separators)".into()));
+                        return None;
+                    };
+                    if ["yyyy", "mm", "dd"].iter().any(|t| f.matches(t).count() != 1) {
+                        self.err(path, format!("the date format `{f}` must contain `yyyy`, `mm` and `dd` once each"), Some("e.g. `dd/mm/yyyy` or `yyyy-mm-dd`".into()));
+                        return None;
+                    }
+                    let i = match self.date_patterns.iter().position(|p| p == f) {
+                        Some(i) => i,
+                        None => {
+                            self.date_patterns.push(f.to_owned());
+                            self.date_patterns.len() - 1
+                        }
+                    };
+                    Ty::Date(i)
+                }
+            },
+            TypeExpr::Named(n) => match self.model_index.get(n) {
+                Some(i) => Ty::Model(*i),
+                None => {
+                    let mut names: Vec<&str> = self.l.spec.models.keys().collect();
+                    names.extend(Scalar::NAMES);
+                    let hint = suggest(n, &names);
+                    self.err(path, format!("unknown type `{n}`"), Some(hint));
+                    return None;
+                }
+            },
+            TypeExpr::List(t) => Ty::List(Box::new(self.ty(t, path, format, inline_name)?)),
+            TypeExpr::Map(t) => Ty::Map(Box::new(self.ty(t, path, format, inline_name)?)),
+            TypeExpr::Item(t) => Ty::Item(Box::new(self.ty(t, path, format, inline_name)?)),
+            TypeExpr::Union(alts) => {
+                // An inline union becomes a model named after its place.
+                let name = inline_name.to_owned();
+                self.claim_type(&name, path);
+                let mut out = Vec::new();
+                for a in alts {
+                    let ty = self.ty(a, path, format, &format!("{name}Alt"))?;
+                    self.check_union_alt(&ty, path);
+                    let rust = match a {
+                        TypeExpr::Scalar(s) => camel(s.name()),
+                        TypeExpr::Named(n) => camel(n),
+                        TypeExpr::List(_) => "List".to_owned(),
+                        TypeExpr::Map(_) => "Map".to_owned(),
+                        _ => "Value".to_owned(),
+                    };
+                    out.push(Alternative { rust, ty, doc: None });
+                }
+                self.unique(out.iter().map(|a| (a.rust.clone(), a.rust.clone())), path, "union alternative");
+                let index = self.models.len();
+                self.models.push(Some(Model {
+                    name,
+                    doc: Some(format!("One of: `{e}`. The first alternative that decodes wins.")),
+                    kind: ModelKind::Union(out),
+                }));
+                Ty::Model(index)
+            }
+        })
+    }
+
+    fn endpoint(&mut self, name: &str, e: &spec::Endpoint) -> Endpoint {
+        let spec = &self.l.spec;
+        let base = ["endpoints", name];
+        let rust = snake(name);
+        let type_prefix = camel(name);
+        self.claim_type(&format!("{type_prefix}Request"), &base);
+        self.claim_type(&format!("{type_prefix}Call"), &base);
+
+        let mut params = self.fields(&type_prefix, &e.params, &base, true, Some(e.method));
+
+        // Path: `{name}` holes are path parameters.
+        let mut segments = Vec::new();
+        let raw = if e.path.starts_with('/') {
+            e.path.clone()
+        } else {
+            format!("/{}", e.path)
+        };
+        let mut rest = raw.as_str();
+        let mut holes = Vec::new();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                self.err(&[base[0], base[1], "path"], "a `{` in the path is not closed", None);
+                break;
+            };
+            let lit = &rest[..open];
+            let hole = &rest[open + 1..open + close];
+            if !lit.ends_with('/') {
+                self.err(&[base[0], base[1], "path"], format!("the path parameter `{{{hole}}}` must be a whole segment, right after a `/`"), None);
+            }
+            let lit = lit.trim_end_matches('/');
+            if !lit.is_empty() {
+                segments.push(Segment::Lit(lit.to_owned()));
+            }
+            holes.push(hole.to_owned());
+            match params.iter_mut().find(|p| p.wire == hole) {
+                Some(p) => {
+                    if p.location != Location::Path {
+                        if e.params.get(hole).and_then(|f| f.location).is_some() {
+                            self.err(&[base[0], base[1], "params", hole, "in"], format!("`{hole}` appears in the path but is declared `in` elsewhere"), Some("remove `in:`, or rename the path hole".into()));
+                        }
+                        p.location = Location::Path;
+                    }
+                    segments.push(if p.may_be_absent {
+                        Segment::Optional(hole.to_owned())
+                    } else {
+                        Segment::Param(hole.to_owned())
+                    });
+                }
+                None => {
+                    let names: Vec<&str> = e.params.keys().collect();
+                    self.err(&[base[0], base[1], "path"], format!("the path names `{{{hole}}}`, which is not a parameter"), Some(format!("declare it under `params:` ({})", suggest(hole, &names))));
+                }
+            }
+            rest = &rest[open + close + 1..];
+            if !(rest.is_empty() || rest.starts_with('/')) {
+                self.err(&[base[0], base[1], "path"], format!("the path parameter `{{{hole}}}` must be a whole segment, followed by `/` or the end"), None);
+            }
+        }
+        if !rest.is_empty() {
+            segments.push(Segment::Lit(rest.to_owned()));
+        }
+        let mut seen_optional = false;
+        for s in &segments {
+            match s {
+                Segment::Optional(_) => seen_optional = true,
+                _ if seen_optional => {
+                    self.err(&[base[0], base[1], "path"], "optional path parameters must come last in the path", Some("make the later parameters optional too, or the earlier one required".into()));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        for p in &params {
+            if p.location == Location::Path && !holes.contains(&p.wire) {
+                self.err(&[base[0], base[1], "params", &p.wire, "in"], format!("`{}` is declared `in: path`, but the path has no `{{{}}}`", p.wire, p.wire), Some(format!("add `/{{{}}}` to the path", p.wire)));
+            }
+            if p.location == Location::Path && !matches!(p.ty, Ty::Str | Ty::Int | Ty::Dec | Ty::Bool | Ty::Model(_)) {
+                self.err(&[base[0], base[1], "params", &p.wire, "type"], "path parameters must be scalars", None);
+            }
+        }
+
+        // Fixed values.
+        let mut fixed = Vec::new();
+        for (k, v) in e.fixed.iter() {
+            if e.params.get(k).is_some() {
+                self.err_key(&[base[0], base[1], "fixed", k], format!("`{k}` is both fixed and a parameter"), Some("remove one of them".into()));
+            }
+            let loc = self.location(None, e.method, &base);
+            fixed.push((loc, k.to_owned(), v.clone()));
+        }
+
+        // Headers.
+        let mut headers = Vec::new();
+        for (origin, map) in [(vec!["headers"], &spec.headers), (vec![base[0], base[1], "headers"], &e.headers)] {
+            for (k, v) in map.iter() {
+                let mut p = origin.clone();
+                p.push(k);
+                if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+                    self.err_key(&p, format!("`{k}` is not a valid HTTP header name"), None);
+                }
+                if v.contains(['\r', '\n']) {
+                    self.err(&p, "a header value may not contain a line break", None);
+                }
+                headers.retain(|(h, _): &(String, String)| !h.eq_ignore_ascii_case(k));
+                headers.push((k.to_ascii_lowercase(), v.clone()));
+            }
+        }
+
+        // Auth.
+        let placements = e.auth.as_ref().unwrap_or(&spec.auth);
+        let auth_path: Vec<&str> = if e.auth.is_some() { vec![base[0], base[1], "auth"] } else { vec!["auth"] };
+        let mut auth = Vec::new();
+        for (i, a) in placements.iter().enumerate() {
+            let idx = i.to_string();
+            let mut p = auth_path.clone();
+            p.push(&idx);
+            if let Some(r) = self.auth(a, e, &params, &fixed, &p) {
+                auth.push(r);
+            }
+        }
+        for (k, _) in e.signatures.iter() {
+            if !placements.iter().any(|a| a.name == k && a.signature.is_some()) {
+                let names: Vec<&str> = placements.iter().filter(|a| a.signature.is_some()).map(|a| a.name.as_str()).collect();
+                self.err_key(&[base[0], base[1], "signatures", k], format!("no signature placement is named `{k}`"), Some(suggest(k, &names)));
+            }
+        }
+
+        // Envelope.
+        let env = &spec.envelope;
+        let ov = e.envelope.clone().unwrap_or_default();
+        let payload_text = ov.payload.clone().or_else(|| env.payload.clone()).unwrap_or_default();
+        let payload_at: Vec<&str> = if ov.payload.is_some() { vec![base[0], base[1], "envelope", "payload"] } else { vec!["envelope", "payload"] };
+        let payload = self.path_of(&payload_text, &payload_at);
+        let success = self.conditions(ov.success.as_ref().unwrap_or(&env.success), if ov.success.is_some() { vec![base[0], base[1], "envelope", "success"] } else { vec!["envelope", "success"] });
+        let pending = self.conditions(ov.pending.as_ref().unwrap_or(&env.pending), if ov.pending.is_some() { vec![base[0], base[1], "envelope", "pending"] } else { vec!["envelope", "pending"] });
+        let code = env.error.code.as_ref().map(|c| self.path_of(c, &["envelope", "error", "code"]));
+        let message = env.error.message.as_ref().map(|c| self.path_of(c, &["envelope", "error", "message"]));
+
+        // Response.
+        let response = match &e.response {
+            None => Ty::Json,
+            Some(spec::Response::Type(t)) => self
+                .ty_str(t, &[base[0], base[1], "response"], None, &format!("{type_prefix}Response"))
+                .unwrap_or(Ty::Json),
+            Some(spec::Response::Inline(inline)) => {
+                let name = format!("{type_prefix}Response");
+                self.claim_type(&name, &[base[0], base[1], "response"]);
+                let fields = self.fields(&name, &inline.fields, &[base[0], base[1], "response"], false, None);
+                self.models.push(Some(Model {
+                    name,
+                    doc: inline.description.clone().or_else(|| Some(format!("What `{name}` returns.", name = rust))),
+                    kind: ModelKind::Struct(fields),
+                }));
+                Ty::Model(self.models.len() - 1)
+            }
+        };
+
+        let idempotent = match (e.idempotent, e.moves_money) {
+            (Some(true), true) => {
+                self.err(&[base[0], base[1], "idempotent"], "an endpoint that moves money cannot be idempotent: it is never retried", Some("remove `idempotent: true`".into()));
+                false
+            }
+            (Some(v), _) => v,
+            (None, true) => false,
+            (None, false) => e.method == Method::Get,
+        };
+        if let Some(r) = &e.reference {
+            if !params.iter().any(|p| &p.wire == r) {
+                let names: Vec<&str> = e.params.keys().collect();
+                self.err(&[base[0], base[1], "reference"], format!("`reference` names `{r}`, which is not a parameter"), Some(suggest(r, &names)));
+            }
+        }
+        for p in &mut params {
+            if p.location == Location::Path {
+                p.style = ListStyle::Comma;
+            }
+        }
+
+        Endpoint {
+            wire: name.to_owned(),
+            rust,
+            type_prefix,
+            doc: e.description.clone(),
+            method: e.method,
+            segments,
+            path_text: raw,
+            encoding: e.encoding.or(spec.encoding).unwrap_or(Encoding::Json),
+            fixed,
+            headers,
+            params,
+            auth,
+            envelope: Envelope {
+                success,
+                pending,
+                payload,
+                code,
+                message,
+            },
+            response,
+            idempotent,
+            moves_money: e.moves_money,
+            reference: e.reference.clone(),
+        }
+    }
+
+    fn path_of(&mut self, text: &str, at: &[&str]) -> Vec<String> {
+        match split_path(text) {
+            Some(p) => p,
+            None => {
+                self.err(at, format!("`{text}` is not a field path"), Some("write object keys separated by dots, e.g. `data.rc`".into()));
+                Vec::new()
+            }
+        }
+    }
+
+    fn conditions(&mut self, conds: &[spec::Condition], at: Vec<&str>) -> Vec<Condition> {
+        let mut out = Vec::new();
+        for (i, c) in conds.iter().enumerate() {
+            let idx = i.to_string();
+            let mut p = at.clone();
+            p.push(&idx);
+            let mut fp = p.clone();
+            fp.push("field");
+            let path = self.path_of(&c.field, &fp);
+            if path.is_empty() {
+                self.err(&fp, "a condition needs a field", None);
+            }
+            let tests: Vec<Test> = [
+                c.equals.clone().map(Test::Equals),
+                c.not_equals.clone().map(Test::NotEquals),
+                c.one_of.clone().map(Test::In),
+                c.absent.map(|a| if a { Test::Absent } else { Test::Present }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if tests.len() != 1 {
+                self.err(&p, "a condition needs exactly one of `equals`, `not_equals`, `in` or `absent`", Some("e.g. `{ field: status, equals: true }`".into()));
+                continue;
+            }
+            if let Some(test) = tests.into_iter().next() {
+                out.push(Condition { path, test });
+            }
+        }
+        out
+    }
+
+    fn auth(
+        &mut self,
+        a: &spec::AuthPlacement,
+        e: &spec::Endpoint,
+        params: &[Field],
+        fixed: &[(Location, String, Literal)],
+        p: &[&str],
+    ) -> Option<Auth> {
+        let location = self.location(Some(a.location), e.method, p);
+        if location == Location::Path {
+            let mut lp = p.to_vec();
+            lp.push("in");
+            self.err(&lp, "auth cannot go in the path", Some("use `query`, `body`, `header`, `cookie` or `params`".into()));
+            return None;
+        }
+        let cred_names: Vec<&str> = self.l.spec.credentials.keys().collect();
+        let value = match (&a.credential, &a.signature) {
+            (Some(c), None) => match self.l.spec.credentials.keys().position(|k| k == c) {
+                Some(i) => AuthValue::Credential(i),
+                None => {
+                    let mut cp = p.to_vec();
+                    cp.push("credential");
+                    self.err(&cp, format!("unknown credential `{c}`"), Some(suggest(c, &cred_names)));
+                    return None;
+                }
+            },
+            (None, Some(sig)) => {
+                let over = e.signatures.get(&a.name);
+                let template_text = over.unwrap_or(&sig.template);
+                let mut tp = p.to_vec();
+                tp.extend(["signature", "template"]);
+                let template = self.template(template_text, params, fixed, &tp);
+                let mut kp = p.to_vec();
+                kp.extend(["signature", "key"]);
+                let key = match (&sig.key, sig.algorithm) {
+                    (Some(k), Algorithm::HmacSha256) => self.template(k, params, fixed, &kp),
+                    (None, Algorithm::HmacSha256) => {
+                        self.err(&kp, "`hmac-sha256` needs a `key` template", Some("e.g. `key: \"{api_secret}\"`".into()));
+                        None
+                    }
+                    (Some(_), _) => {
+                        self.err(&kp, "only `hmac-sha256` takes a `key`", None);
+                        None
+                    }
+                    (None, _) => Some(Vec::new()),
+                };
+                AuthValue::Signature {
+                    algorithm: sig.algorithm,
+                    template: template.unwrap_or_default(),
+                    key: key.unwrap_or_default(),
+                    output: sig.output.unwrap_or(DigestOutput::Hex),
+                }
+            }
+            _ => {
+                self.err_key(p, "an auth placement needs exactly one of `credential` or `signature`", None);
+                return None;
+            }
+        };
+        Some(Auth {
+            location,
+            name: a.name.clone(),
+            value,
+            prefix: a.prefix.clone().unwrap_or_default(),
+        })
+    }
+
+    /// Parses `"{username}{api_key}pl"`; `{{` and `}}` are literal braces.
+    fn template(
+        &mut self,
+        text: &str,
+        params: &[Field],
+        fixed: &[(Location, String, Literal)],
+        at: &[&str],
+    ) -> Option<Vec<Piece>> {
+        let mut out = Vec::new();
+        let mut lit = String::new();
+        let mut chars = text.chars().peekable();
+        let mut ok = true;
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                    if !lit.is_empty() {
+                        out.push(Piece::Lit(std::mem::take(&mut lit)));
+                    }
+                    if let Some(i) = self.l.spec.credentials.keys().position(|k| k == name) {
+                        out.push(Piece::Credential(i));
+                    } else if params.iter().any(|p| p.wire == name) || fixed.iter().any(|f| f.1 == name) {
+                        out.push(Piece::Field(name));
+                    } else {
+                        let mut names: Vec<&str> = self.l.spec.credentials.keys().collect();
+                        names.extend(params.iter().map(|p| p.wire.as_str()));
+                        names.extend(fixed.iter().map(|f| f.1.as_str()));
+                        self.err(at, format!("the template names `{{{name}}}`, which is neither a credential nor a parameter of this endpoint"), Some(suggest(&name, &names)));
+                        ok = false;
+                    }
+                }
+                '}' => {
+                    self.err(at, "a `}` in the template has no matching `{`", Some("write `}}` for a literal brace".into()));
+                    ok = false;
+                }
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            out.push(Piece::Lit(lit));
+        }
+        ok.then_some(out)
+    }
+}
+
+fn contains_date(t: &Ty) -> bool {
+    match t {
+        Ty::Date(_) => true,
+        Ty::List(t) | Ty::Map(t) | Ty::Item(t) => contains_date(t),
+        _ => false,
+    }
+}

@@ -1,0 +1,288 @@
+//! Reading a spec file: YAML into the serde model, with source positions.
+//!
+//! serde_yaml gives the typed [`Spec`] (and the position of the first shape
+//! error, if any). A second, event-level pass with yaml-rust2 records the line
+//! and column of every key and value by path, so later stages can point at the
+//! exact place of a problem (`endpoints/purchase/response`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::diag::{suggest, Diagnostic, Pos};
+use crate::spec::Spec;
+
+/// A spec with its source and positions.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file read.
+    pub file: PathBuf,
+    /// Its text.
+    pub source: String,
+    /// Its content.
+    pub spec: Spec,
+    /// Where each key and value sits.
+    pub positions: Positions,
+}
+
+impl Loaded {
+    /// The module name: the file stem.
+    pub fn stem(&self) -> String {
+        self.file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A diagnostic at the value under `path` (or its nearest ancestor).
+    pub fn at(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.file, &self.source, self.positions.value(path), message)
+    }
+
+    /// A diagnostic at the key of `path` (or its nearest ancestor).
+    pub fn at_key(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.file, &self.source, self.positions.key(path), message)
+    }
+}
+
+/// Positions of keys and values by path (mapping keys and sequence indices).
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    keys: HashMap<String, Pos>,
+    values: HashMap<String, Pos>,
+}
+
+const SEP: char = '\u{1f}';
+
+fn join(path: &[&str]) -> String {
+    path.join(&SEP.to_string())
+}
+
+impl Positions {
+    /// Position of the value at `path`, or of the closest ancestor that has one.
+    pub fn value(&self, path: &[&str]) -> Pos {
+        self.lookup(&self.values, path)
+    }
+
+    /// Position of the key at `path` (falls back to the value, then ancestors).
+    pub fn key(&self, path: &[&str]) -> Pos {
+        if let Some(p) = self.keys.get(&join(path)) {
+            return *p;
+        }
+        self.value(path)
+    }
+
+    fn lookup(&self, map: &HashMap<String, Pos>, path: &[&str]) -> Pos {
+        for n in (0..=path.len()).rev() {
+            if let Some(p) = map.get(&join(&path[..n])) {
+                return *p;
+            }
+        }
+        Pos { line: 1, column: 1, len: 1 }
+    }
+}
+
+struct Frame {
+    /// Path component of this container (None for the root).
+    comp: Option<String>,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Map { key: Option<String> },
+    Seq { next: usize },
+}
+
+#[derive(Default)]
+struct Recorder {
+    stack: Vec<Frame>,
+    pos: Positions,
+}
+
+impl Recorder {
+    fn path_with(&self, last: &str) -> String {
+        let mut parts: Vec<&str> = self.stack.iter().filter_map(|f| f.comp.as_deref()).collect();
+        parts.push(last);
+        join(&parts)
+    }
+
+    /// A value (scalar or container start) at `mark`. Returns the path
+    /// component for a container that starts here.
+    fn node(&mut self, mark: Marker, len: usize, scalar: Option<&str>) -> Option<String> {
+        let pos = Pos {
+            line: mark.line(),
+            column: mark.col() + 1,
+            len,
+        };
+        let Some(top) = self.stack.last_mut() else {
+            self.pos.values.insert(String::new(), pos);
+            return None;
+        };
+        let comp = match &mut top.kind {
+            FrameKind::Map { key } if key.is_none() => {
+                // This node is a key.
+                let k = scalar.unwrap_or("?").to_owned();
+                *key = Some(k.clone());
+                let path = self.path_with(&k);
+                self.pos.keys.insert(path, pos);
+                return None;
+            }
+            FrameKind::Map { key } => key.take().unwrap_or_default(),
+            FrameKind::Seq { next } => {
+                *next += 1;
+                (*next - 1).to_string()
+            }
+        };
+        let path = self.path_with(&comp);
+        self.pos.values.insert(path, pos);
+        Some(comp)
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(v, style, ..) => {
+                let quotes = matches!(style, TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted);
+                let len = if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
+                    1
+                } else {
+                    v.chars().count() + if quotes { 2 } else { 0 }
+                };
+                self.node(mark, len, Some(&v));
+            }
+            Event::Alias(_) => {
+                self.node(mark, 1, None);
+            }
+            Event::MappingStart(..) => {
+                let comp = self.node(mark, 1, None);
+                self.stack.push(Frame { comp, kind: FrameKind::Map { key: None } });
+            }
+            Event::SequenceStart(..) => {
+                let comp = self.node(mark, 1, None);
+                self.stack.push(Frame { comp, kind: FrameKind::Seq { next: 0 } });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Records the position of every key and value of `source`.
+fn positions(source: &str) -> Result<Positions, (Pos, String)> {
+    let mut rec = Recorder::default();
+    let mut parser = Parser::new_from_str(source);
+    parser.load(&mut rec, false).map_err(|e| {
+        let m = e.marker();
+        (
+            Pos { line: m.line(), column: m.col() + 1, len: 1 },
+            e.info().to_owned(),
+        )
+    })?;
+    Ok(rec.pos)
+}
+
+/// Reads and parses one spec file.
+pub fn load_file(file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    match std::fs::read_to_string(file) {
+        Ok(source) => load_str(file, source),
+        Err(e) => Err(vec![Diagnostic::new(
+            file,
+            "",
+            Pos { line: 1, column: 1, len: 1 },
+            format!("cannot read the spec: {e}"),
+        )]),
+    }
+}
+
+/// Parses spec text; `file` is used for positions and the module name.
+pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> {
+    let top = Pos { line: 1, column: 1, len: 1 };
+    if source.trim().is_empty() {
+        return Err(vec![Diagnostic::new(file, &source, top, "the spec is empty")
+            .with_hint("a spec needs at least `provider:` (with `name:`) and `endpoints:`; see docs/spec-format.md")]);
+    }
+    let positions = match positions(&source) {
+        Ok(p) => p,
+        Err((pos, info)) => {
+            return Err(vec![Diagnostic::new(file, &source, pos, format!("YAML syntax error: {info}"))
+                .with_hint("check indentation, quotes and brackets on this line and the one before; JSON pasted from docs must be valid JSON")]);
+        }
+    };
+    match serde_yaml::from_str::<Spec>(&source) {
+        Ok(spec) => Ok(Loaded {
+            file: file.to_owned(),
+            source,
+            spec,
+            positions,
+        }),
+        Err(e) => Err(vec![shape_error(file, &source, &e)]),
+    }
+}
+
+/// Turns a serde_yaml error into a diagnostic with a hint.
+fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let pos = e
+        .location()
+        .map(|l| Pos { line: l.line(), column: l.column(), len: 1 })
+        .unwrap_or(Pos { line: 1, column: 1, len: 1 });
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is shown separately.
+    let msg = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_owned(),
+        None => full.clone(),
+    };
+    let mut pos = pos;
+    let mut hint = None;
+    for what in ["unknown field", "unknown variant"] {
+        if let Some(rest) = msg.split(&format!("{what} `")).nth(1) {
+            let word = rest.split('`').next().unwrap_or_default();
+            let expected: Vec<&str> = rest
+                .split("expected one of ")
+                .nth(1)
+                .or_else(|| rest.split("expected ").nth(1))
+                .map(|list| list.split(", ").map(|w| w.trim_matches('`')).collect())
+                .unwrap_or_default();
+            pos.len = word.chars().count().max(1);
+            hint = Some(suggest(word, &expected));
+        }
+    }
+    if msg.contains("expected struct Spec") {
+        hint = Some("a spec is a mapping with `provider:` and `endpoints:` at the top level".to_owned());
+    }
+    if msg.contains("missing field") {
+        hint = Some("add the field; see docs/spec-format.md for what each block needs".to_owned());
+    }
+    let d = Diagnostic::new(file, source, pos, msg);
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_keys_and_values() {
+        let src = "provider:\n  name: X\nendpoints:\n  a:\n    method: GET\n    path: /x\n    params:\n      - 1\n";
+        let p = positions(src).unwrap();
+        assert_eq!(p.value(&["provider", "name"]), Pos { line: 2, column: 9, len: 1 });
+        assert_eq!(p.key(&["endpoints", "a", "method"]), Pos { line: 5, column: 5, len: 6 });
+        assert_eq!(p.value(&["endpoints", "a", "params", "0"]).line, 8);
+        assert_eq!(p.value(&["endpoints", "a", "nothing"]).line, 4);
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let src = "provider:\n  name: X\n  descripton: y\nendpoints: {}\n";
+        let err = load_str(Path::new("x.yaml"), src.to_owned()).unwrap_err();
+        assert_eq!(err[0].pos.line, 3);
+        assert_eq!(err[0].hint.as_deref(), Some("did you mean `description`?"));
+    }
+}

@@ -1,0 +1,285 @@
+//! Checks that need the resolved IR: documented examples against the declared
+//! types and envelope, and models that could never be built (unbounded recursion).
+//!
+//! The JSON check here mirrors the runtime's lenient codecs (a number is
+//! accepted where a string is declared, a numeric string where a number is),
+//! so an example that passes here decodes at run time; the generic contract
+//! tests confirm it with the real generated types.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::diag::{suggest, Diagnostic};
+use crate::ir::{Endpoint, ModelKind, Provider, Test, Ty};
+use crate::load::Loaded;
+use crate::spec::{ExampleOutcome, Literal};
+
+/// Every problem the IR-level checks find.
+pub fn check(l: &Loaded, p: &Provider) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    recursion(l, p, &mut out);
+    for e in &p.endpoints {
+        examples(l, p, e, &mut out);
+    }
+    out
+}
+
+/// Struct fields and union alternatives hold their type inline, so a cycle
+/// through them has infinite size. Lists and maps break the cycle.
+fn recursion(l: &Loaded, p: &Provider, out: &mut Vec<Diagnostic>) {
+    fn direct(t: &Ty, acc: &mut Vec<usize>) {
+        if let Ty::Model(i) = t {
+            acc.push(*i);
+        }
+        if let Ty::Item(inner) = t {
+            direct(inner, acc);
+        }
+    }
+    let edges: Vec<Vec<usize>> = p
+        .models
+        .iter()
+        .map(|m| {
+            let mut acc = Vec::new();
+            match &m.kind {
+                ModelKind::Struct(fields) => fields.iter().for_each(|f| direct(&f.ty, &mut acc)),
+                ModelKind::Union(alts) => alts.iter().for_each(|a| direct(&a.ty, &mut acc)),
+                ModelKind::Enum(_) => {}
+            }
+            acc
+        })
+        .collect();
+    let mut reported = BTreeSet::new();
+    for start in 0..p.models.len() {
+        // Depth-first search for a path back to `start`.
+        let mut stack = vec![(start, vec![start])];
+        let mut seen = BTreeSet::new();
+        while let Some((node, trail)) = stack.pop() {
+            for &next in &edges[node] {
+                if next == start {
+                    let cycle: BTreeSet<usize> = trail.iter().copied().collect();
+                    if reported.insert(cycle) {
+                        let names: Vec<&str> = trail.iter().map(|i| p.models[*i].name.as_str()).collect();
+                        out.push(
+                            l.at_key(
+                                &["models", &p.models[start].name],
+                                format!(
+                                    "the model `{}` contains itself without a list or map in between ({} -> {}), so it could never end",
+                                    p.models[start].name,
+                                    names.join(" -> "),
+                                    p.models[start].name
+                                ),
+                            )
+                            .with_hint("make the recursive field a `list<...>` or `map<...>`"),
+                        );
+                    }
+                } else if seen.insert(next) {
+                    let mut t = trail.clone();
+                    t.push(next);
+                    stack.push((next, t));
+                }
+            }
+        }
+    }
+}
+
+fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
+    let Some(spec_e) = l.spec.endpoints.get(&e.wire) else {
+        return;
+    };
+    for (i, ex) in spec_e.examples.iter().enumerate() {
+        let idx = i.to_string();
+        let base = ["endpoints", e.wire.as_str(), "examples", idx.as_str()];
+        if let Some(req) = &ex.request {
+            let names: Vec<&str> = e.params.iter().map(|f| f.wire.as_str()).collect();
+            for (k, v) in req {
+                let mut path: Vec<&str> = base.to_vec();
+                path.extend(["request", k.as_str()]);
+                match e.params.iter().find(|f| &f.wire == k) {
+                    None => out.push(
+                        l.at_key(&path, format!("the example sends `{k}`, which is not a parameter of `{}`", e.wire))
+                            .with_hint(suggest(k, &names)),
+                    ),
+                    Some(f) => {
+                        let allowed_null = f.option;
+                        if !(v.is_null() && allowed_null) {
+                            if let Err(msg) = value(p, &f.ty, v, &f.wire) {
+                                out.push(l.at(&path, format!("example parameter does not match its type: {msg}")));
+                            }
+                        }
+                    }
+                }
+            }
+            for f in &e.params {
+                if !f.may_be_absent && !req.contains_key(&f.wire) {
+                    let mut path: Vec<&str> = base.to_vec();
+                    path.push("request");
+                    out.push(
+                        l.at_key(&path, format!("the example leaves out the required parameter `{}`", f.wire))
+                            .with_hint("add it, or mark the parameter `optional: true`"),
+                    );
+                }
+            }
+        }
+        let status = ex.response.status.unwrap_or(200);
+        let outcome = ex.response.outcome.unwrap_or(ExampleOutcome::Ok);
+        let mut path: Vec<&str> = base.to_vec();
+        path.extend(["response", "body"]);
+        let body = &ex.response.body;
+        let holds = e.envelope.success.iter().all(|c| condition(body, &c.path, &c.test));
+        match outcome {
+            ExampleOutcome::Ok => {
+                if !(200..300).contains(&status) {
+                    out.push(l.at(&path, format!("an `ok` example must have a 2xx status, not {status}")));
+                    continue;
+                }
+                if !holds {
+                    out.push(
+                        l.at(&path, "this example is declared `ok`, but it does not meet the envelope's success conditions")
+                            .with_hint("fix the body, or mark it `outcome: error`"),
+                    );
+                    continue;
+                }
+                match at(body, &e.envelope.payload) {
+                    None => out.push(
+                        l.at(&path, format!("the payload path `{}` points nowhere in this example", e.envelope.payload.join(".")))
+                            .with_hint("check `envelope.payload` against the documented response"),
+                    ),
+                    Some(payload) => {
+                        if let Err(msg) = value(p, &e.response, payload, "payload") {
+                            out.push(l.at(&path, format!("the example response does not match the declared response type: {msg}")));
+                        }
+                    }
+                }
+            }
+            ExampleOutcome::Error | ExampleOutcome::Pending => {
+                if holds && (200..300).contains(&status) && outcome == ExampleOutcome::Error {
+                    out.push(
+                        l.at(&path, "this example is declared `error`, but it meets the success conditions")
+                            .with_hint("an HTTP 200 error must fail a success condition (e.g. `status` not `true`)"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn at<'a>(v: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |cur, k| cur.as_object()?.get(k))
+}
+
+fn equals(v: &Value, lit: &Literal) -> bool {
+    match (v, lit) {
+        (Value::Bool(b), Literal::Bool(l)) => b == l,
+        (Value::Number(n), Literal::Int(l)) => n.as_f64() == Some(*l as f64),
+        (Value::String(s), Literal::Int(l)) => s.trim().parse::<i64>().ok() == Some(*l),
+        (Value::String(s), Literal::Str(l)) => s == l,
+        (Value::Number(n), Literal::Str(l)) => n.to_string() == *l,
+        _ => false,
+    }
+}
+
+fn condition(body: &Value, path: &[String], test: &Test) -> bool {
+    let v = at(body, path);
+    match test {
+        Test::Equals(l) => v.is_some_and(|v| equals(v, l)),
+        Test::NotEquals(l) => !v.is_some_and(|v| equals(v, l)),
+        Test::In(ls) => v.is_some_and(|v| ls.iter().any(|l| equals(v, l))),
+        Test::Absent => v.is_none(),
+        Test::Present => v.is_some(),
+    }
+}
+
+/// Checks a JSON value against a type, the way the runtime's codecs decode it.
+fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
+    let bad = |what: &str| Err(format!("`{at}` should be {what}, found `{}`", short(v)));
+    match ty {
+        Ty::Str => match v {
+            Value::String(_) | Value::Number(_) => Ok(()),
+            _ => bad("text"),
+        },
+        Ty::Int | Ty::Timestamp => match v {
+            Value::Number(n) if n.as_i64().is_some() || n.as_f64().is_some_and(|f| f.fract() == 0.0) => Ok(()),
+            Value::String(s) if s.trim().parse::<i64>().is_ok() => Ok(()),
+            _ => bad("an integer"),
+        },
+        Ty::Dec => match v {
+            Value::Number(_) => Ok(()),
+            Value::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => Ok(()),
+            _ => bad("a decimal number"),
+        },
+        Ty::Bool => match v {
+            Value::Bool(_) => Ok(()),
+            Value::Number(n) if matches!(n.as_u64(), Some(0 | 1)) => Ok(()),
+            Value::String(s) if ["true", "false", "1", "0", "yes", "no", ""].contains(&s.trim().to_ascii_lowercase().as_str()) => Ok(()),
+            _ => bad("a boolean"),
+        },
+        Ty::Json => Ok(()),
+        Ty::Date(i) => match v {
+            Value::String(s) if date_like(s, &p.date_patterns[*i]) => Ok(()),
+            _ => bad(&format!("a date written `{}`", p.date_patterns[*i])),
+        },
+        Ty::List(t) => match v {
+            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, x)| value(p, t, x, &format!("{at}[{i}]"))),
+            _ => bad("a list"),
+        },
+        Ty::Map(t) => match v {
+            Value::Object(m) => m.iter().try_for_each(|(k, x)| value(p, t, x, &format!("{at}.{k}"))),
+            _ => bad("an object"),
+        },
+        Ty::Item(t) => match v {
+            Value::Object(m) if m.contains_key("error") => Ok(()),
+            _ => value(p, t, v, at),
+        },
+        Ty::Model(i) => {
+            let m = &p.models[*i];
+            match &m.kind {
+                ModelKind::Enum(_) => match v {
+                    Value::String(_) | Value::Number(_) => Ok(()),
+                    _ => bad(&format!("a `{}` text", m.name)),
+                },
+                ModelKind::Union(alts) => {
+                    if alts.iter().any(|a| value(p, &a.ty, v, at).is_ok()) {
+                        Ok(())
+                    } else {
+                        bad(&format!("one of the `{}` alternatives", m.name))
+                    }
+                }
+                ModelKind::Struct(fields) => {
+                    let Value::Object(obj) = v else {
+                        return bad(&format!("a `{}` object", m.name));
+                    };
+                    for f in fields {
+                        let path = format!("{at}.{}", f.wire);
+                        match obj.get(&f.wire) {
+                            None if f.may_be_absent => {}
+                            None => {
+                                return Err(format!("`{path}` is missing (declare it `optional: true` if the provider leaves it out)"))
+                            }
+                            Some(Value::Null) if f.option => {}
+                            Some(Value::String(s)) if f.none_marker.as_ref().is_some_and(|(_, vals)| vals.contains(s)) => {}
+                            Some(x) => value(p, &f.ty, x, &path)?,
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Digits where the pattern has `yyyy`/`mm`/`dd`, the same separators elsewhere.
+fn date_like(s: &str, pattern: &str) -> bool {
+    let sep: Vec<char> = pattern.chars().filter(|c| !matches!(c, 'y' | 'm' | 'd')).collect();
+    let got: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
+    sep == got && s.chars().any(|c| c.is_ascii_digit())
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
