@@ -2,6 +2,6 @@
 fn main() -> std::process::ExitCode {
     match codegen::build_script(std::path::Path::new("specs")) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(()) => std::process::ExitCode::FAILURE,
+        Err(_) => std::process::ExitCode::FAILURE,
     }
 }

@@ -98,9 +98,16 @@ impl Diagnostic {
             let shown: String = line.replace('\t', " ");
             let col = self.pos.column.max(1);
             let width = shown.chars().count();
-            let len = self.pos.len.max(1).min(width.saturating_sub(col - 1).max(1));
+            let len = self
+                .pos
+                .len
+                .max(1)
+                .min(width.saturating_sub(col - 1).max(1));
             out.push_str(&format!("{pad} {blue}|{reset}\n"));
-            out.push_str(&format!("{blue}{:>gutter$} |{reset} {shown}\n", self.pos.line));
+            out.push_str(&format!(
+                "{blue}{:>gutter$} |{reset} {shown}\n",
+                self.pos.line
+            ));
             out.push_str(&format!(
                 "{pad} {blue}|{reset} {}{red}{}{reset}\n",
                 " ".repeat(col - 1),
@@ -121,18 +128,26 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
 /// `did you mean ...?` for a hint, or a list of what is allowed.
-pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> String {
+pub fn suggest(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => "nothing is declared here yet".to_owned(),
@@ -157,7 +172,11 @@ mod tests {
         let d = Diagnostic::new(
             Path::new("specs/x.yaml"),
             src,
-            Pos { line: 2, column: 15, len: 7 },
+            Pos {
+                line: 2,
+                column: 15,
+                len: 7,
+            },
             "unknown type `Prodcut`",
         )
         .with_hint("did you mean `Product`?");

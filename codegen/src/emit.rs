@@ -9,8 +9,8 @@ use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    Algorithm, AuthValue, DigestOutput, Encoding, Endpoint, Field, ListStyle, Location, Method, Model, ModelKind,
-    Piece, Provider, Segment, Test, Ty,
+    Algorithm, AuthValue, DigestOutput, Encoding, Endpoint, Field, ListStyle, Location, Method,
+    Model, ModelKind, Piece, Provider, Segment, Test, Ty,
 };
 use crate::spec::Literal;
 
@@ -198,12 +198,18 @@ fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> T
         Ty::List(t) => {
             let inner = param_expr(p, t, ListStyle::Comma, quote!(v));
             match style {
-                ListStyle::Comma => quote!(rt::params::Param::Comma(#access.iter().map(|v| #inner).collect())),
-                ListStyle::Array => quote!(rt::params::Param::Array(#access.iter().map(|v| #inner).collect())),
+                ListStyle::Comma => {
+                    quote!(rt::params::Param::Comma(#access.iter().map(|v| #inner).collect()))
+                }
+                ListStyle::Array => {
+                    quote!(rt::params::Param::Array(#access.iter().map(|v| #inner).collect()))
+                }
             }
         }
         Ty::Map(_) | Ty::Item(_) => quote!(rt::params::Param::json(#access)),
-        Ty::Model(i) if matches!(p.models[*i].kind, ModelKind::Struct(_)) => quote!(rt::params::Param::json(#access)),
+        Ty::Model(i) if matches!(p.models[*i].kind, ModelKind::Struct(_)) => {
+            quote!(rt::params::Param::json(#access))
+        }
         _ => quote!(rt::params::ToParam::to_param(#access)),
     }
 }
@@ -300,7 +306,12 @@ fn auth(e: &Endpoint) -> TokenStream {
                 let i = Lit::usize_unsuffixed(*i);
                 quote!(rt::op::AuthValue::Credential(#i))
             }
-            AuthValue::Signature { algorithm, template, key, output } => {
+            AuthValue::Signature {
+                algorithm,
+                template,
+                key,
+                output,
+            } => {
                 let alg = match algorithm {
                     Algorithm::Md5 => quote!(Md5),
                     Algorithm::Sha1 => quote!(Sha1),
@@ -328,7 +339,10 @@ fn auth(e: &Endpoint) -> TokenStream {
 }
 
 fn op_ident(e: &Endpoint) -> syn::Ident {
-    ident(&format!("OP_{}", heck::ToShoutySnakeCase::to_shouty_snake_case(e.rust.trim_end_matches('_'))))
+    ident(&format!(
+        "OP_{}",
+        heck::ToShoutySnakeCase::to_shouty_snake_case(e.rust.trim_end_matches('_'))
+    ))
 }
 
 /// The static operation tables; shared auth and envelope consts when several endpoints use them.
@@ -343,7 +357,11 @@ fn operations(p: &Provider) -> TokenStream {
                 None => counts.push((i, 1)),
             }
         }
-        counts.into_iter().filter(|(_, n)| *n > 1).max_by_key(|(_, n)| *n).map(|(s, _)| s)
+        counts
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .max_by_key(|(_, n)| *n)
+            .map(|(s, _)| s)
     };
     let auth_tokens: Vec<TokenStream> = p.endpoints.iter().map(auth).collect();
     let env_tokens: Vec<TokenStream> = p.endpoints.iter().map(envelope).collect();
@@ -351,14 +369,22 @@ fn operations(p: &Provider) -> TokenStream {
     let shared_env = most_common(env_tokens.iter().map(|t| t.to_string()).collect());
     let mut out = TokenStream::new();
     if let Some(s) = &shared_auth {
-        let t = auth_tokens.iter().find(|t| t.to_string() == *s).cloned().unwrap_or_default();
+        let t = auth_tokens
+            .iter()
+            .find(|t| t.to_string() == *s)
+            .cloned()
+            .unwrap_or_default();
         out.extend(quote! {
             /// Auth placements shared by most endpoints.
             const AUTH: &[rt::op::Auth] = #t;
         });
     }
     if let Some(s) = &shared_env {
-        let t = env_tokens.iter().find(|t| t.to_string() == *s).cloned().unwrap_or_default();
+        let t = env_tokens
+            .iter()
+            .find(|t| t.to_string() == *s)
+            .cloned()
+            .unwrap_or_default();
         out.extend(quote! {
             /// Response envelope shared by most endpoints.
             const ENVELOPE: rt::op::Envelope = #t;
@@ -383,8 +409,16 @@ fn operations(p: &Provider) -> TokenStream {
             Encoding::Json => quote!(rt::op::Encoding::Json),
             Encoding::Form => quote!(rt::op::Encoding::Form),
         };
-        let a = if Some(a.to_string()) == shared_auth { quote!(AUTH) } else { a };
-        let env = if Some(env.to_string()) == shared_env { quote!(ENVELOPE) } else { env };
+        let a = if Some(a.to_string()) == shared_auth {
+            quote!(AUTH)
+        } else {
+            a
+        };
+        let env = if Some(env.to_string()) == shared_env {
+            quote!(ENVELOPE)
+        } else {
+            env
+        };
         let headers = e.headers.iter().map(|(k, v)| quote!((#k, #v)));
         let fixed = e.fixed.iter().map(|(l, n, v)| {
             let l = location(*l);
@@ -580,7 +614,10 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
             });
             let expected = format!(
                 "expected one of: {}",
-                alts.iter().map(|a| a.rust.as_str()).collect::<Vec<_>>().join(", ")
+                alts.iter()
+                    .map(|a| a.rust.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             quote! {
                 #d
@@ -689,7 +726,10 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
 
     let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
     let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
-    let method_doc = doc_or(e.doc.as_deref(), format!("`{} {}`.", e.method_str(), e.path_text));
+    let method_doc = doc_or(
+        e.doc.as_deref(),
+        format!("`{} {}`.", e.method_str(), e.path_text),
+    );
     let mut notes = format!(" `{} {}`", e.method_str(), e.path_text);
     if e.moves_money {
         notes.push_str(
@@ -699,7 +739,10 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
     } else if e.idempotent {
         notes.push_str(". Idempotent: retried on connection failures, 429 and 502-504.");
     }
-    let opt_names: Vec<String> = optional.iter().map(|f| format!("[`{call}::{}`]", f.rust)).collect();
+    let opt_names: Vec<String> = optional
+        .iter()
+        .map(|f| format!("[`{call}::{}`]", f.rust))
+        .collect();
     let opt_note = if opt_names.is_empty() {
         String::new()
     } else {
@@ -791,8 +834,12 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
             }
         }
     });
-    let call_doc = format!(" A prepared [`Client::{}`] call: set optional parameters, then `.await` it.", e.rust);
-    let send_doc = format!(" Sends this request with `client` (what [`{call}`] does when awaited).");
+    let call_doc = format!(
+        " A prepared [`Client::{}`] call: set optional parameters, then `.await` it.",
+        e.rust
+    );
+    let send_doc =
+        format!(" Sends this request with `client` (what [`{call}`] does when awaited).");
 
     quote! {
         #[doc = #request_doc]
@@ -862,7 +909,11 @@ fn client(p: &Provider) -> TokenStream {
         let vs = p.environments.iter().enumerate().map(|(i, e)| {
             let n = ident(&e.rust);
             let d = format!(" `{}`: {}", e.wire, e.url);
-            let default = if p.default_environment == Some(i) { quote!(#[default]) } else { quote!() };
+            let default = if p.default_environment == Some(i) {
+                quote!(#[default])
+            } else {
+                quote!()
+            };
             quote!(#[doc = #d] #default #n)
         });
         let urls = p.environments.iter().map(|e| {
@@ -870,7 +921,11 @@ fn client(p: &Provider) -> TokenStream {
             let u = &e.url;
             quote!(Self::#n => #u)
         });
-        let derive_default = if p.default_environment.is_some() { quote!(Default,) } else { quote!() };
+        let derive_default = if p.default_environment.is_some() {
+            quote!(Default,)
+        } else {
+            quote!()
+        };
         env_items = quote! {
             /// The provider's named hosts.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -1122,7 +1177,10 @@ pub fn index_source(providers: &[Provider]) -> Result<String, String> {
 fn format(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
         if let Some(dir) = std::env::var_os("CODEGEN_DEBUG_DIR") {
-            let _ = std::fs::write(std::path::Path::new(&dir).join("failed.rs"), tokens.to_string());
+            let _ = std::fs::write(
+                std::path::Path::new(&dir).join("failed.rs"),
+                tokens.to_string(),
+            );
         }
         format!("generated code does not parse: {e}")
     })?;

@@ -403,7 +403,10 @@ impl Lowerer<'_> {
         if module != self.l.stem() {
             self.err(
                 &[],
-                format!("the file name `{}` is not a snake_case module name", self.l.stem()),
+                format!(
+                    "the file name `{}` is not a snake_case module name",
+                    self.l.stem()
+                ),
                 Some(format!("rename the file to `{module}.yaml`")),
             );
         }
@@ -411,7 +414,8 @@ impl Lowerer<'_> {
             self.err(&["provider", "name"], "the provider name is empty", None);
         }
         for name in RESERVED_TYPES {
-            self.type_names.insert((*name).to_owned(), "(generated)".into());
+            self.type_names
+                .insert((*name).to_owned(), "(generated)".into());
         }
 
         // Environments.
@@ -431,7 +435,9 @@ impl Lowerer<'_> {
             });
         }
         self.unique(
-            environments.iter().map(|e| (e.rust.clone(), e.wire.clone())),
+            environments
+                .iter()
+                .map(|e| (e.rust.clone(), e.wire.clone())),
             &["base_url", "environments"],
             "environment",
         );
@@ -459,7 +465,10 @@ impl Lowerer<'_> {
                 self.err_key(
                     &["credentials", name],
                     format!("the credential `{name}` would shadow the builder method `{rust}`"),
-                    Some("rename the credential (its name is only used in Rust and templates)".into()),
+                    Some(
+                        "rename the credential (its name is only used in Rust and templates)"
+                            .into(),
+                    ),
                 );
             }
             credentials.push(Credential {
@@ -505,7 +514,10 @@ impl Lowerer<'_> {
             if CLIENT_METHODS.contains(&e.rust.as_str()) {
                 self.err_key(
                     &["endpoints", &e.wire],
-                    format!("the endpoint `{}` would shadow the client method `{}`", e.wire, e.rust),
+                    format!(
+                        "the endpoint `{}` would shadow the client method `{}`",
+                        e.wire, e.rust
+                    ),
                     Some("rename the endpoint".into()),
                 );
             }
@@ -530,7 +542,10 @@ impl Lowerer<'_> {
             environments,
             default_environment,
             credentials,
-            models: std::mem::take(&mut self.models).into_iter().flatten().collect(),
+            models: std::mem::take(&mut self.models)
+                .into_iter()
+                .flatten()
+                .collect(),
             endpoints,
             date_patterns: std::mem::take(&mut self.date_patterns),
         }
@@ -562,7 +577,10 @@ impl Lowerer<'_> {
             self.err_key(
                 path,
                 format!("the model `{name}` must have exactly one of `fields`, `enum` or `one_of`"),
-                Some("`fields:` for an object, `enum:` for a list of texts, `one_of:` for a union".into()),
+                Some(
+                    "`fields:` for an object, `enum:` for a list of texts, `one_of:` for a union"
+                        .into(),
+                ),
             );
         }
         let kind = if let Some(fields) = &m.fields {
@@ -587,7 +605,11 @@ impl Lowerer<'_> {
             }
             let mut p = path.to_vec();
             p.push("one_of");
-            self.unique(out.iter().map(|a| (a.rust.clone(), a.rust.clone())), &p, "alternative");
+            self.unique(
+                out.iter().map(|a| (a.rust.clone(), a.rust.clone())),
+                &p,
+                "alternative",
+            );
             if out.len() < 2 {
                 self.err(&p, "a union needs at least two alternatives", None);
             }
@@ -607,7 +629,9 @@ impl Lowerer<'_> {
             self.err(
                 path,
                 "dates and `| error` items cannot be union alternatives",
-                Some("declare a `string` alternative and parse it yourself, or use a struct".into()),
+                Some(
+                    "declare a `string` alternative and parse it yourself, or use a struct".into(),
+                ),
             );
         }
     }
@@ -618,19 +642,29 @@ impl Lowerer<'_> {
         for (i, v) in values.iter().enumerate() {
             let (wire, name, doc) = match v {
                 spec::EnumValue::Plain(s) => (s.clone(), None, None),
-                spec::EnumValue::Full(f) => (f.value.clone(), f.name.clone(), f.description.clone()),
+                spec::EnumValue::Full(f) => {
+                    (f.value.clone(), f.name.clone(), f.description.clone())
+                }
             };
             let idx = i.to_string();
             let mut p = path.to_vec();
             p.extend(["enum", &idx]);
             if !seen_wire.insert(wire.clone()) {
-                self.err(&p, format!("the enum value `{wire}` is listed twice"), Some("remove the duplicate".into()));
+                self.err(
+                    &p,
+                    format!("the enum value `{wire}` is listed twice"),
+                    Some("remove the duplicate".into()),
+                );
                 continue;
             }
             let rust = match name {
                 Some(n) => {
                     if camel(&n) != n {
-                        self.err(&p, format!("the variant name `{n}` is not UpperCamelCase"), Some(format!("use `{}`", camel(&n))));
+                        self.err(
+                            &p,
+                            format!("the variant name `{n}` is not UpperCamelCase"),
+                            Some(format!("use `{}`", camel(&n))),
+                        );
                     }
                     n
                 }
@@ -652,7 +686,11 @@ impl Lowerer<'_> {
         }
         let mut p = path.to_vec();
         p.push("enum");
-        self.unique(out.iter().map(|v| (v.rust.clone(), v.wire.clone())), &p, "enum value");
+        self.unique(
+            out.iter().map(|v| (v.rust.clone(), v.wire.clone())),
+            &p,
+            "enum value",
+        );
         out
     }
 
@@ -675,7 +713,11 @@ impl Lowerer<'_> {
                     if snake(r) != *r {
                         let mut rp = p.clone();
                         rp.push("rust_name");
-                        self.err(&rp, format!("`{r}` is not a snake_case Rust name"), Some(format!("use `{}`", snake(r))));
+                        self.err(
+                            &rp,
+                            format!("`{r}` is not a snake_case Rust name"),
+                            Some(format!("use `{}`", snake(r))),
+                        );
                     }
                     r.clone()
                 }
@@ -690,7 +732,11 @@ impl Lowerer<'_> {
             if f.format.is_some() && !contains_date(&ty) {
                 let mut fp = p.clone();
                 fp.push("format");
-                self.err(&fp, "`format` applies to `date` fields only", Some("remove it, or make the type `date`".into()));
+                self.err(
+                    &fp,
+                    "`format` applies to `date` fields only",
+                    Some("remove it, or make the type `date`".into()),
+                );
             }
             let none_marker = if f.none_values.is_empty() {
                 None
@@ -714,14 +760,22 @@ impl Lowerer<'_> {
                     if set {
                         let mut kp = p.clone();
                         kp.push(key);
-                        self.err_key(&kp, format!("`{key}` applies to request parameters only"), Some("remove it from this model field".into()));
+                        self.err_key(
+                            &kp,
+                            format!("`{key}` applies to request parameters only"),
+                            Some("remove it from this model field".into()),
+                        );
                     }
                 }
                 Location::Body
             };
             let is_list = matches!(ty, Ty::List(_));
             if (f.style.is_some() || f.max_items.is_some()) && !is_list {
-                self.err_key(&p, "`style` and `max_items` apply to `list<...>` parameters only", None);
+                self.err_key(
+                    &p,
+                    "`style` and `max_items` apply to `list<...>` parameters only",
+                    None,
+                );
             }
             out.push(Field {
                 wire: wire.to_owned(),
@@ -750,20 +804,32 @@ impl Lowerer<'_> {
                             let names: Vec<&str> = fields.keys().collect();
                             let mut p = path.to_vec();
                             p.extend(["params", wire, "requires"]);
-                            self.err(&p, format!("`requires` names `{r}`, which is not a parameter here"), Some(suggest(r, &names)));
+                            self.err(
+                                &p,
+                                format!("`requires` names `{r}`, which is not a parameter here"),
+                                Some(suggest(r, &names)),
+                            );
                         }
                     }
                 }
                 if !f.requires.is_empty() && !f.optional {
                     let mut p = path.to_vec();
                     p.extend(["params", wire, "requires"]);
-                    self.err(&p, "`requires` only makes sense on an optional parameter", None);
+                    self.err(
+                        &p,
+                        "`requires` only makes sense on an optional parameter",
+                        None,
+                    );
                 }
             }
         }
         let mut p = path.to_vec();
         p.push(section);
-        self.unique(out.iter().map(|f| (f.rust.clone(), f.wire.clone())), &p, "field");
+        self.unique(
+            out.iter().map(|f| (f.rust.clone(), f.wire.clone())),
+            &p,
+            "field",
+        );
         out
     }
 
@@ -785,7 +851,13 @@ impl Lowerer<'_> {
     }
 
     /// Parses and resolves a type expression written at `path`.
-    fn ty_str(&mut self, text: &str, path: &[&str], format: Option<&str>, inline_name: &str) -> Option<Ty> {
+    fn ty_str(
+        &mut self,
+        text: &str,
+        path: &[&str],
+        format: Option<&str>,
+        inline_name: &str,
+    ) -> Option<Ty> {
         match types::parse(text) {
             Ok(e) => self.ty(&e, path, format, inline_name),
             Err(msg) => {
@@ -795,34 +867,45 @@ impl Lowerer<'_> {
         }
     }
 
-    fn ty(&mut self, e: &TypeExpr, path: &[&str], format: Option<&str>, inline_name: &str) -> Option<Ty> {
+    fn ty(
+        &mut self,
+        e: &TypeExpr,
+        path: &[&str],
+        format: Option<&str>,
+        inline_name: &str,
+    ) -> Option<Ty> {
         Some(match e {
-            TypeExpr::Scalar(s) => match s {
-                Scalar::String => Ty::Str,
-                Scalar::Integer => Ty::Int,
-                Scalar::Decimal => Ty::Dec,
-                Scalar::Bool => Ty::Bool,
-                Scalar::Json => Ty::Json,
-                Scalar::Timestamp => Ty::Timestamp,
-                Scalar::Date => {
-                    let Some(f) = format else {
-                        self.err(path, "a `date` needs a `format`", Some("add e.g. `format: dd/mm/yyyy` (yyyy, mm and dd, any separators)".into()));
-                        return None;
-                    };
-                    if ["yyyy", "mm", "dd"].iter().any(|t| f.matches(t).count() != 1) {
-                        self.err(path, format!("the date format `{f}` must contain `yyyy`, `mm` and `dd` once each"), Some("e.g. `dd/mm/yyyy` or `yyyy-mm-dd`".into()));
-                        return None;
-                    }
-                    let i = match self.date_patterns.iter().position(|p| p == f) {
-                        Some(i) => i,
-                        None => {
-                            self.date_patterns.push(f.to_owned());
-                            self.date_patterns.len() - 1
+            TypeExpr::Scalar(s) => {
+                match s {
+                    Scalar::String => Ty::Str,
+                    Scalar::Integer => Ty::Int,
+                    Scalar::Decimal => Ty::Dec,
+                    Scalar::Bool => Ty::Bool,
+                    Scalar::Json => Ty::Json,
+                    Scalar::Timestamp => Ty::Timestamp,
+                    Scalar::Date => {
+                        let Some(f) = format else {
+                            self.err(path, "a `date` needs a `format`", Some("add e.g. `format: dd/mm/yyyy` (yyyy, mm and dd, any separators)".into()));
+                            return None;
+                        };
+                        if ["yyyy", "mm", "dd"]
+                            .iter()
+                            .any(|t| f.matches(t).count() != 1)
+                        {
+                            self.err(path, format!("the date format `{f}` must contain `yyyy`, `mm` and `dd` once each"), Some("e.g. `dd/mm/yyyy` or `yyyy-mm-dd`".into()));
+                            return None;
                         }
-                    };
-                    Ty::Date(i)
+                        let i = match self.date_patterns.iter().position(|p| p == f) {
+                            Some(i) => i,
+                            None => {
+                                self.date_patterns.push(f.to_owned());
+                                self.date_patterns.len() - 1
+                            }
+                        };
+                        Ty::Date(i)
+                    }
                 }
-            },
+            }
             TypeExpr::Named(n) => match self.model_index.get(n) {
                 Some(i) => Ty::Model(*i),
                 None => {
@@ -851,13 +934,23 @@ impl Lowerer<'_> {
                         TypeExpr::Map(_) => "Map".to_owned(),
                         _ => "Value".to_owned(),
                     };
-                    out.push(Alternative { rust, ty, doc: None });
+                    out.push(Alternative {
+                        rust,
+                        ty,
+                        doc: None,
+                    });
                 }
-                self.unique(out.iter().map(|a| (a.rust.clone(), a.rust.clone())), path, "union alternative");
+                self.unique(
+                    out.iter().map(|a| (a.rust.clone(), a.rust.clone())),
+                    path,
+                    "union alternative",
+                );
                 let index = self.models.len();
                 self.models.push(Some(Model {
                     name,
-                    doc: Some(format!("One of: `{e}`. The first alternative that decodes wins.")),
+                    doc: Some(format!(
+                        "One of: `{e}`. The first alternative that decodes wins."
+                    )),
                     kind: ModelKind::Union(out),
                 }));
                 Ty::Model(index)
@@ -886,7 +979,11 @@ impl Lowerer<'_> {
         let mut holes = Vec::new();
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
-                self.err(&[base[0], base[1], "path"], "a `{` in the path is not closed", None);
+                self.err(
+                    &[base[0], base[1], "path"],
+                    "a `{` in the path is not closed",
+                    None,
+                );
                 break;
             };
             let lit = &rest[..open];
@@ -903,7 +1000,13 @@ impl Lowerer<'_> {
                 Some(p) => {
                     if p.location != Location::Path {
                         if e.params.get(hole).and_then(|f| f.location).is_some() {
-                            self.err(&[base[0], base[1], "params", hole, "in"], format!("`{hole}` appears in the path but is declared `in` elsewhere"), Some("remove `in:`, or rename the path hole".into()));
+                            self.err(
+                                &[base[0], base[1], "params", hole, "in"],
+                                format!(
+                                    "`{hole}` appears in the path but is declared `in` elsewhere"
+                                ),
+                                Some("remove `in:`, or rename the path hole".into()),
+                            );
                         }
                         p.location = Location::Path;
                     }
@@ -915,7 +1018,14 @@ impl Lowerer<'_> {
                 }
                 None => {
                     let names: Vec<&str> = e.params.keys().collect();
-                    self.err(&[base[0], base[1], "path"], format!("the path names `{{{hole}}}`, which is not a parameter"), Some(format!("declare it under `params:` ({})", suggest(hole, &names))));
+                    self.err(
+                        &[base[0], base[1], "path"],
+                        format!("the path names `{{{hole}}}`, which is not a parameter"),
+                        Some(format!(
+                            "declare it under `params:` ({})",
+                            suggest(hole, &names)
+                        )),
+                    );
                 }
             }
             rest = &rest[open + close + 1..];
@@ -931,7 +1041,14 @@ impl Lowerer<'_> {
             match s {
                 Segment::Optional(_) => seen_optional = true,
                 _ if seen_optional => {
-                    self.err(&[base[0], base[1], "path"], "optional path parameters must come last in the path", Some("make the later parameters optional too, or the earlier one required".into()));
+                    self.err(
+                        &[base[0], base[1], "path"],
+                        "optional path parameters must come last in the path",
+                        Some(
+                            "make the later parameters optional too, or the earlier one required"
+                                .into(),
+                        ),
+                    );
                     break;
                 }
                 _ => {}
@@ -939,10 +1056,23 @@ impl Lowerer<'_> {
         }
         for p in &params {
             if p.location == Location::Path && !holes.contains(&p.wire) {
-                self.err(&[base[0], base[1], "params", &p.wire, "in"], format!("`{}` is declared `in: path`, but the path has no `{{{}}}`", p.wire, p.wire), Some(format!("add `/{{{}}}` to the path", p.wire)));
+                self.err(
+                    &[base[0], base[1], "params", &p.wire, "in"],
+                    format!(
+                        "`{}` is declared `in: path`, but the path has no `{{{}}}`",
+                        p.wire, p.wire
+                    ),
+                    Some(format!("add `/{{{}}}` to the path", p.wire)),
+                );
             }
-            if p.location == Location::Path && !matches!(p.ty, Ty::Str | Ty::Int | Ty::Dec | Ty::Bool | Ty::Model(_)) {
-                self.err(&[base[0], base[1], "params", &p.wire, "type"], "path parameters must be scalars", None);
+            if p.location == Location::Path
+                && !matches!(p.ty, Ty::Str | Ty::Int | Ty::Dec | Ty::Bool | Ty::Model(_))
+            {
+                self.err(
+                    &[base[0], base[1], "params", &p.wire, "type"],
+                    "path parameters must be scalars",
+                    None,
+                );
             }
         }
 
@@ -950,7 +1080,11 @@ impl Lowerer<'_> {
         let mut fixed = Vec::new();
         for (k, v) in e.fixed.iter() {
             if e.params.get(k).is_some() {
-                self.err_key(&[base[0], base[1], "fixed", k], format!("`{k}` is both fixed and a parameter"), Some("remove one of them".into()));
+                self.err_key(
+                    &[base[0], base[1], "fixed", k],
+                    format!("`{k}` is both fixed and a parameter"),
+                    Some("remove one of them".into()),
+                );
             }
             let loc = self.location(None, e.method, &base);
             fixed.push((loc, k.to_owned(), v.clone()));
@@ -958,11 +1092,18 @@ impl Lowerer<'_> {
 
         // Headers.
         let mut headers = Vec::new();
-        for (origin, map) in [(vec!["headers"], &spec.headers), (vec![base[0], base[1], "headers"], &e.headers)] {
+        for (origin, map) in [
+            (vec!["headers"], &spec.headers),
+            (vec![base[0], base[1], "headers"], &e.headers),
+        ] {
             for (k, v) in map.iter() {
                 let mut p = origin.clone();
                 p.push(k);
-                if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+                if k.is_empty()
+                    || !k
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+                {
                     self.err_key(&p, format!("`{k}` is not a valid HTTP header name"), None);
                 }
                 if v.contains(['\r', '\n']) {
@@ -975,7 +1116,11 @@ impl Lowerer<'_> {
 
         // Auth.
         let placements = e.auth.as_ref().unwrap_or(&spec.auth);
-        let auth_path: Vec<&str> = if e.auth.is_some() { vec![base[0], base[1], "auth"] } else { vec!["auth"] };
+        let auth_path: Vec<&str> = if e.auth.is_some() {
+            vec![base[0], base[1], "auth"]
+        } else {
+            vec!["auth"]
+        };
         let mut auth = Vec::new();
         for (i, a) in placements.iter().enumerate() {
             let idx = i.to_string();
@@ -986,36 +1131,91 @@ impl Lowerer<'_> {
             }
         }
         for (k, _) in e.signatures.iter() {
-            if !placements.iter().any(|a| a.name == k && a.signature.is_some()) {
-                let names: Vec<&str> = placements.iter().filter(|a| a.signature.is_some()).map(|a| a.name.as_str()).collect();
-                self.err_key(&[base[0], base[1], "signatures", k], format!("no signature placement is named `{k}`"), Some(suggest(k, &names)));
+            if !placements
+                .iter()
+                .any(|a| a.name == k && a.signature.is_some())
+            {
+                let names: Vec<&str> = placements
+                    .iter()
+                    .filter(|a| a.signature.is_some())
+                    .map(|a| a.name.as_str())
+                    .collect();
+                self.err_key(
+                    &[base[0], base[1], "signatures", k],
+                    format!("no signature placement is named `{k}`"),
+                    Some(suggest(k, &names)),
+                );
             }
         }
 
         // Envelope.
         let env = &spec.envelope;
         let ov = e.envelope.clone().unwrap_or_default();
-        let payload_text = ov.payload.clone().or_else(|| env.payload.clone()).unwrap_or_default();
-        let payload_at: Vec<&str> = if ov.payload.is_some() { vec![base[0], base[1], "envelope", "payload"] } else { vec!["envelope", "payload"] };
+        let payload_text = ov
+            .payload
+            .clone()
+            .or_else(|| env.payload.clone())
+            .unwrap_or_default();
+        let payload_at: Vec<&str> = if ov.payload.is_some() {
+            vec![base[0], base[1], "envelope", "payload"]
+        } else {
+            vec!["envelope", "payload"]
+        };
         let payload = self.path_of(&payload_text, &payload_at);
-        let success = self.conditions(ov.success.as_ref().unwrap_or(&env.success), if ov.success.is_some() { vec![base[0], base[1], "envelope", "success"] } else { vec!["envelope", "success"] });
-        let pending = self.conditions(ov.pending.as_ref().unwrap_or(&env.pending), if ov.pending.is_some() { vec![base[0], base[1], "envelope", "pending"] } else { vec!["envelope", "pending"] });
-        let code = env.error.code.as_ref().map(|c| self.path_of(c, &["envelope", "error", "code"]));
-        let message = env.error.message.as_ref().map(|c| self.path_of(c, &["envelope", "error", "message"]));
+        let success = self.conditions(
+            ov.success.as_ref().unwrap_or(&env.success),
+            if ov.success.is_some() {
+                vec![base[0], base[1], "envelope", "success"]
+            } else {
+                vec!["envelope", "success"]
+            },
+        );
+        let pending = self.conditions(
+            ov.pending.as_ref().unwrap_or(&env.pending),
+            if ov.pending.is_some() {
+                vec![base[0], base[1], "envelope", "pending"]
+            } else {
+                vec!["envelope", "pending"]
+            },
+        );
+        let code = env
+            .error
+            .code
+            .as_ref()
+            .map(|c| self.path_of(c, &["envelope", "error", "code"]));
+        let message = env
+            .error
+            .message
+            .as_ref()
+            .map(|c| self.path_of(c, &["envelope", "error", "message"]));
 
         // Response.
         let response = match &e.response {
             None => Ty::Json,
             Some(spec::Response::Type(t)) => self
-                .ty_str(t, &[base[0], base[1], "response"], None, &format!("{type_prefix}Response"))
+                .ty_str(
+                    t,
+                    &[base[0], base[1], "response"],
+                    None,
+                    &format!("{type_prefix}Response"),
+                )
                 .unwrap_or(Ty::Json),
             Some(spec::Response::Inline(inline)) => {
                 let name = format!("{type_prefix}Response");
                 self.claim_type(&name, &[base[0], base[1], "response"]);
-                let fields = self.fields(&name, &inline.fields, &[base[0], base[1], "response"], false, None);
+                let fields = self.fields(
+                    &name,
+                    &inline.fields,
+                    &[base[0], base[1], "response"],
+                    false,
+                    None,
+                );
                 self.models.push(Some(Model {
                     name,
-                    doc: inline.description.clone().or_else(|| Some(format!("What `{name}` returns.", name = rust))),
+                    doc: inline
+                        .description
+                        .clone()
+                        .or_else(|| Some(format!("What `{name}` returns.", name = rust))),
                     kind: ModelKind::Struct(fields),
                 }));
                 Ty::Model(self.models.len() - 1)
@@ -1024,7 +1224,11 @@ impl Lowerer<'_> {
 
         let idempotent = match (e.idempotent, e.moves_money) {
             (Some(true), true) => {
-                self.err(&[base[0], base[1], "idempotent"], "an endpoint that moves money cannot be idempotent: it is never retried", Some("remove `idempotent: true`".into()));
+                self.err(
+                    &[base[0], base[1], "idempotent"],
+                    "an endpoint that moves money cannot be idempotent: it is never retried",
+                    Some("remove `idempotent: true`".into()),
+                );
                 false
             }
             (Some(v), _) => v,
@@ -1034,7 +1238,11 @@ impl Lowerer<'_> {
         if let Some(r) = &e.reference {
             if !params.iter().any(|p| &p.wire == r) {
                 let names: Vec<&str> = e.params.keys().collect();
-                self.err(&[base[0], base[1], "reference"], format!("`reference` names `{r}`, which is not a parameter"), Some(suggest(r, &names)));
+                self.err(
+                    &[base[0], base[1], "reference"],
+                    format!("`reference` names `{r}`, which is not a parameter"),
+                    Some(suggest(r, &names)),
+                );
             }
         }
         for p in &mut params {
@@ -1074,7 +1282,11 @@ impl Lowerer<'_> {
         match split_path(text) {
             Some(p) => p,
             None => {
-                self.err(at, format!("`{text}` is not a field path"), Some("write object keys separated by dots, e.g. `data.rc`".into()));
+                self.err(
+                    at,
+                    format!("`{text}` is not a field path"),
+                    Some("write object keys separated by dots, e.g. `data.rc`".into()),
+                );
                 Vec::new()
             }
         }
@@ -1096,13 +1308,18 @@ impl Lowerer<'_> {
                 c.equals.clone().map(Test::Equals),
                 c.not_equals.clone().map(Test::NotEquals),
                 c.one_of.clone().map(Test::In),
-                c.absent.map(|a| if a { Test::Absent } else { Test::Present }),
+                c.absent
+                    .map(|a| if a { Test::Absent } else { Test::Present }),
             ]
             .into_iter()
             .flatten()
             .collect();
             if tests.len() != 1 {
-                self.err(&p, "a condition needs exactly one of `equals`, `not_equals`, `in` or `absent`", Some("e.g. `{ field: status, equals: true }`".into()));
+                self.err(
+                    &p,
+                    "a condition needs exactly one of `equals`, `not_equals`, `in` or `absent`",
+                    Some("e.g. `{ field: status, equals: true }`".into()),
+                );
                 continue;
             }
             if let Some(test) = tests.into_iter().next() {
@@ -1124,7 +1341,11 @@ impl Lowerer<'_> {
         if location == Location::Path {
             let mut lp = p.to_vec();
             lp.push("in");
-            self.err(&lp, "auth cannot go in the path", Some("use `query`, `body`, `header`, `cookie` or `params`".into()));
+            self.err(
+                &lp,
+                "auth cannot go in the path",
+                Some("use `query`, `body`, `header`, `cookie` or `params`".into()),
+            );
             return None;
         }
         let cred_names: Vec<&str> = self.l.spec.credentials.keys().collect();
@@ -1134,7 +1355,11 @@ impl Lowerer<'_> {
                 None => {
                     let mut cp = p.to_vec();
                     cp.push("credential");
-                    self.err(&cp, format!("unknown credential `{c}`"), Some(suggest(c, &cred_names)));
+                    self.err(
+                        &cp,
+                        format!("unknown credential `{c}`"),
+                        Some(suggest(c, &cred_names)),
+                    );
                     return None;
                 }
             },
@@ -1149,7 +1374,11 @@ impl Lowerer<'_> {
                 let key = match (&sig.key, sig.algorithm) {
                     (Some(k), Algorithm::HmacSha256) => self.template(k, params, fixed, &kp),
                     (None, Algorithm::HmacSha256) => {
-                        self.err(&kp, "`hmac-sha256` needs a `key` template", Some("e.g. `key: \"{api_secret}\"`".into()));
+                        self.err(
+                            &kp,
+                            "`hmac-sha256` needs a `key` template",
+                            Some("e.g. `key: \"{api_secret}\"`".into()),
+                        );
                         None
                     }
                     (Some(_), _) => {
@@ -1166,7 +1395,11 @@ impl Lowerer<'_> {
                 }
             }
             _ => {
-                self.err_key(p, "an auth placement needs exactly one of `credential` or `signature`", None);
+                self.err_key(
+                    p,
+                    "an auth placement needs exactly one of `credential` or `signature`",
+                    None,
+                );
                 return None;
             }
         };
@@ -1207,7 +1440,9 @@ impl Lowerer<'_> {
                     }
                     if let Some(i) = self.l.spec.credentials.keys().position(|k| k == name) {
                         out.push(Piece::Credential(i));
-                    } else if params.iter().any(|p| p.wire == name) || fixed.iter().any(|f| f.1 == name) {
+                    } else if params.iter().any(|p| p.wire == name)
+                        || fixed.iter().any(|f| f.1 == name)
+                    {
                         out.push(Piece::Field(name));
                     } else {
                         let mut names: Vec<&str> = self.l.spec.credentials.keys().collect();
@@ -1218,7 +1453,11 @@ impl Lowerer<'_> {
                     }
                 }
                 '}' => {
-                    self.err(at, "a `}` in the template has no matching `{`", Some("write `}}` for a literal brace".into()));
+                    self.err(
+                        at,
+                        "a `}` in the template has no matching `{`",
+                        Some("write `}}` for a literal brace".into()),
+                    );
                     ok = false;
                 }
                 c => lit.push(c),

@@ -76,8 +76,17 @@ pub fn generate_str(file: &Path, source: &str) -> Result<String, Vec<Diagnostic>
 }
 
 fn internal(file: &Path, message: String) -> Diagnostic {
-    Diagnostic::new(file, "", diag::Pos { line: 1, column: 1, len: 1 }, format!("internal error: {message}"))
-        .with_hint("this is a bug in the code generator; please report it with the spec")
+    Diagnostic::new(
+        file,
+        "",
+        diag::Pos {
+            line: 1,
+            column: 1,
+            len: 1,
+        },
+        format!("internal error: {message}"),
+    )
+    .with_hint("this is a bug in the code generator; please report it with the spec")
 }
 
 /// Generates every spec in `files`; collects the diagnostics of all of them.
@@ -93,7 +102,15 @@ pub fn generate_files(files: &[PathBuf]) -> Result<Generated, Vec<Diagnostic>> {
     let mut seen = std::collections::BTreeMap::new();
     for (l, p) in &ok {
         if let Some(prev) = seen.insert(p.module.clone(), l.file.clone()) {
-            diags.push(internal_at(&l.file, format!("`{}` and `{}` give the same module name `{}`", prev.display(), l.file.display(), p.module)));
+            diags.push(internal_at(
+                &l.file,
+                format!(
+                    "`{}` and `{}` give the same module name `{}`",
+                    prev.display(),
+                    l.file.display(),
+                    p.module
+                ),
+            ));
         }
     }
     if !diags.is_empty() {
@@ -114,14 +131,32 @@ pub fn generate_files(files: &[PathBuf]) -> Result<Generated, Vec<Diagnostic>> {
 }
 
 fn internal_at(file: &Path, message: String) -> Diagnostic {
-    Diagnostic::new(file, "", diag::Pos { line: 1, column: 1, len: 1 }, message)
-        .with_hint("rename one of the spec files")
+    Diagnostic::new(
+        file,
+        "",
+        diag::Pos {
+            line: 1,
+            column: 1,
+            len: 1,
+        },
+        message,
+    )
+    .with_hint("rename one of the spec files")
 }
 
 /// Generates every spec in `dir`.
 pub fn generate_dir(dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
     let files = spec_files(dir).map_err(|e| {
-        vec![Diagnostic::new(dir, "", diag::Pos { line: 1, column: 1, len: 1 }, format!("cannot list the specs: {e}"))]
+        vec![Diagnostic::new(
+            dir,
+            "",
+            diag::Pos {
+                line: 1,
+                column: 1,
+                len: 1,
+            },
+            format!("cannot list the specs: {e}"),
+        )]
     })?;
     generate_files(&files)
 }
@@ -142,10 +177,29 @@ pub fn write(generated: &Generated, out: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Why [`build_script`] failed; the details were already printed for cargo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildFailed {
+    /// Number of problems reported.
+    pub problems: usize,
+}
+
+impl std::fmt::Display for BuildFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} problem(s) while generating the provider clients",
+            self.problems
+        )
+    }
+}
+
+impl std::error::Error for BuildFailed {}
+
 /// What `build.rs` calls: generates `specs_dir` into `OUT_DIR`, prints the
 /// `rerun-if-changed` lines, and on failure prints every diagnostic and
 /// returns `Err` (the build script then exits with status 1, without a panic).
-pub fn build_script(specs_dir: &Path) -> Result<(), ()> {
+pub fn build_script(specs_dir: &Path) -> Result<(), BuildFailed> {
     println!("cargo:rerun-if-changed={}", specs_dir.display());
     if let Ok(files) = spec_files(specs_dir) {
         for f in files {
@@ -154,11 +208,12 @@ pub fn build_script(specs_dir: &Path) -> Result<(), ()> {
     }
     let Some(out) = std::env::var_os("OUT_DIR") else {
         eprintln!("error: OUT_DIR is not set: build_script must run from a cargo build script");
-        return Err(());
+        return Err(BuildFailed { problems: 1 });
     };
     match generate_dir(specs_dir) {
         Ok(g) => write(&g, Path::new(&out)).map_err(|e| {
             eprintln!("error: cannot write generated code: {e}");
+            BuildFailed { problems: 1 }
         }),
         Err(diags) => {
             for d in &diags {
@@ -167,8 +222,13 @@ pub fn build_script(specs_dir: &Path) -> Result<(), ()> {
                 println!("cargo:warning={}", d.one_line());
                 eprintln!("{}", d.render(false));
             }
-            eprintln!("error: {} problem(s) in the provider specs; the clients were not generated", diags.len());
-            Err(())
+            eprintln!(
+                "error: {} problem(s) in the provider specs; the clients were not generated",
+                diags.len()
+            );
+            Err(BuildFailed {
+                problems: diags.len(),
+            })
         }
     }
 }

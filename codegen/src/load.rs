@@ -38,7 +38,12 @@ impl Loaded {
 
     /// A diagnostic at the value under `path` (or its nearest ancestor).
     pub fn at(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(&self.file, &self.source, self.positions.value(path), message)
+        Diagnostic::new(
+            &self.file,
+            &self.source,
+            self.positions.value(path),
+            message,
+        )
     }
 
     /// A diagnostic at the key of `path` (or its nearest ancestor).
@@ -63,7 +68,17 @@ fn join(path: &[&str]) -> String {
 impl Positions {
     /// Position of the value at `path`, or of the closest ancestor that has one.
     pub fn value(&self, path: &[&str]) -> Pos {
-        self.lookup(&self.values, path)
+        if let Some(p) = self.values.get(&join(path)) {
+            return *p;
+        }
+        // An absent entry: point at the key of the closest ancestor that has one.
+        for n in (0..path.len()).rev() {
+            let k = join(&path[..n]);
+            if let Some(p) = self.keys.get(&k).or_else(|| self.values.get(&k)) {
+                return *p;
+            }
+        }
+        Pos { line: 1, column: 1, len: 1 }
     }
 
     /// Position of the key at `path` (falls back to the value, then ancestors).
@@ -80,7 +95,11 @@ impl Positions {
                 return *p;
             }
         }
-        Pos { line: 1, column: 1, len: 1 }
+        Pos {
+            line: 1,
+            column: 1,
+            len: 1,
+        }
     }
 }
 
@@ -103,7 +122,11 @@ struct Recorder {
 
 impl Recorder {
     fn path_with(&self, last: &str) -> String {
-        let mut parts: Vec<&str> = self.stack.iter().filter_map(|f| f.comp.as_deref()).collect();
+        let mut parts: Vec<&str> = self
+            .stack
+            .iter()
+            .filter_map(|f| f.comp.as_deref())
+            .collect();
         parts.push(last);
         join(&parts)
     }
@@ -145,7 +168,10 @@ impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(v, style, ..) => {
-                let quotes = matches!(style, TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted);
+                let quotes = matches!(
+                    style,
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+                );
                 let len = if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
                     1
                 } else {
@@ -158,11 +184,17 @@ impl MarkedEventReceiver for Recorder {
             }
             Event::MappingStart(..) => {
                 let comp = self.node(mark, 1, None);
-                self.stack.push(Frame { comp, kind: FrameKind::Map { key: None } });
+                self.stack.push(Frame {
+                    comp,
+                    kind: FrameKind::Map { key: None },
+                });
             }
             Event::SequenceStart(..) => {
                 let comp = self.node(mark, 1, None);
-                self.stack.push(Frame { comp, kind: FrameKind::Seq { next: 0 } });
+                self.stack.push(Frame {
+                    comp,
+                    kind: FrameKind::Seq { next: 0 },
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
@@ -179,7 +211,11 @@ fn positions(source: &str) -> Result<Positions, (Pos, String)> {
     parser.load(&mut rec, false).map_err(|e| {
         let m = e.marker();
         (
-            Pos { line: m.line(), column: m.col() + 1, len: 1 },
+            Pos {
+                line: m.line(),
+                column: m.col() + 1,
+                len: 1,
+            },
             e.info().to_owned(),
         )
     })?;
@@ -193,7 +229,11 @@ pub fn load_file(file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         Err(e) => Err(vec![Diagnostic::new(
             file,
             "",
-            Pos { line: 1, column: 1, len: 1 },
+            Pos {
+                line: 1,
+                column: 1,
+                len: 1,
+            },
             format!("cannot read the spec: {e}"),
         )]),
     }
@@ -201,7 +241,11 @@ pub fn load_file(file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// Parses spec text; `file` is used for positions and the module name.
 pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> {
-    let top = Pos { line: 1, column: 1, len: 1 };
+    let top = Pos {
+        line: 1,
+        column: 1,
+        len: 1,
+    };
     if source.trim().is_empty() {
         return Err(vec![Diagnostic::new(file, &source, top, "the spec is empty")
             .with_hint("a spec needs at least `provider:` (with `name:`) and `endpoints:`; see docs/spec-format.md")]);
@@ -228,8 +272,16 @@ pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> 
 fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
     let pos = e
         .location()
-        .map(|l| Pos { line: l.line(), column: l.column(), len: 1 })
-        .unwrap_or(Pos { line: 1, column: 1, len: 1 });
+        .map(|l| Pos {
+            line: l.line(),
+            column: l.column(),
+            len: 1,
+        })
+        .unwrap_or(Pos {
+            line: 1,
+            column: 1,
+            len: 1,
+        });
     let full = e.to_string();
     // serde_yaml appends " at line L column C"; the position is shown separately.
     let msg = match full.rfind(" at line ") {
@@ -252,7 +304,9 @@ fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
         }
     }
     if msg.contains("expected struct Spec") {
-        hint = Some("a spec is a mapping with `provider:` and `endpoints:` at the top level".to_owned());
+        hint = Some(
+            "a spec is a mapping with `provider:` and `endpoints:` at the top level".to_owned(),
+        );
     }
     if msg.contains("missing field") {
         hint = Some("add the field; see docs/spec-format.md for what each block needs".to_owned());
@@ -272,8 +326,22 @@ mod tests {
     fn positions_of_keys_and_values() {
         let src = "provider:\n  name: X\nendpoints:\n  a:\n    method: GET\n    path: /x\n    params:\n      - 1\n";
         let p = positions(src).unwrap();
-        assert_eq!(p.value(&["provider", "name"]), Pos { line: 2, column: 9, len: 1 });
-        assert_eq!(p.key(&["endpoints", "a", "method"]), Pos { line: 5, column: 5, len: 6 });
+        assert_eq!(
+            p.value(&["provider", "name"]),
+            Pos {
+                line: 2,
+                column: 9,
+                len: 1
+            }
+        );
+        assert_eq!(
+            p.key(&["endpoints", "a", "method"]),
+            Pos {
+                line: 5,
+                column: 5,
+                len: 6
+            }
+        );
         assert_eq!(p.value(&["endpoints", "a", "params", "0"]).line, 8);
         assert_eq!(p.value(&["endpoints", "a", "nothing"]).line, 4);
     }

@@ -53,7 +53,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a mapping")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut out: Vec<(String, V)> = Vec::new();
                 while let Some(k) = m.next_key::<String>()? {
                     if out.iter().any(|(e, _)| *e == k) {

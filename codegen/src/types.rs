@@ -156,11 +156,11 @@ impl P {
             .count();
         alts.retain(|a| *a != TypeExpr::Named("error".into()));
         match (error_alts, alts.len()) {
+            (_, 0) => Err("`error` needs a value type beside it, as in `integer | error`".into()),
             (0, 1) => Ok(alts.remove(0)),
             (0, _) => Ok(TypeExpr::Union(alts)),
             (1, 1) => Ok(TypeExpr::Item(Box::new(alts.remove(0)))),
             (1, _) => Ok(TypeExpr::Item(Box::new(TypeExpr::Union(alts)))),
-            (_, 0) => Err("`error` needs a value type beside it, as in `integer | error`".into()),
             _ => Err("`error` may appear once in a type".into()),
         }
     }
@@ -188,7 +188,9 @@ impl P {
             };
         }
         if name == "list" || name == "map" {
-            return Err(format!("`{name}` needs an item type, as in `{name}<string>`"));
+            return Err(format!(
+                "`{name}` needs an item type, as in `{name}<string>`"
+            ));
         }
         Ok(match Scalar::from_name(&name) {
             Some(s) => TypeExpr::Scalar(s),
@@ -239,12 +241,20 @@ mod tests {
     #[test]
     fn parses_the_forms() {
         assert_eq!(parse("decimal").unwrap(), TypeExpr::Scalar(Scalar::Decimal));
-        assert_eq!(parse(" list< Product > ").unwrap().to_string(), "list<Product>");
+        assert_eq!(
+            parse(" list< Product > ").unwrap().to_string(),
+            "list<Product>"
+        );
         assert_eq!(
             parse("map<OrderStatus | error>").unwrap(),
-            TypeExpr::Map(Box::new(TypeExpr::Item(Box::new(TypeExpr::Named("OrderStatus".into())))))
+            TypeExpr::Map(Box::new(TypeExpr::Item(Box::new(TypeExpr::Named(
+                "OrderStatus".into()
+            )))))
         );
-        assert_eq!(parse("string | integer").unwrap().to_string(), "string | integer");
+        assert_eq!(
+            parse("string | integer").unwrap().to_string(),
+            "string | integer"
+        );
     }
 
     #[test]

@@ -59,7 +59,8 @@ fn recursion(l: &Loaded, p: &Provider, out: &mut Vec<Diagnostic>) {
                 if next == start {
                     let cycle: BTreeSet<usize> = trail.iter().copied().collect();
                     if reported.insert(cycle) {
-                        let names: Vec<&str> = trail.iter().map(|i| p.models[*i].name.as_str()).collect();
+                        let names: Vec<&str> =
+                            trail.iter().map(|i| p.models[*i].name.as_str()).collect();
                         out.push(
                             l.at_key(
                                 &["models", &p.models[start].name],
@@ -97,14 +98,23 @@ fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
                 path.extend(["request", k.as_str()]);
                 match e.params.iter().find(|f| &f.wire == k) {
                     None => out.push(
-                        l.at_key(&path, format!("the example sends `{k}`, which is not a parameter of `{}`", e.wire))
-                            .with_hint(suggest(k, &names)),
+                        l.at_key(
+                            &path,
+                            format!(
+                                "the example sends `{k}`, which is not a parameter of `{}`",
+                                e.wire
+                            ),
+                        )
+                        .with_hint(suggest(k, &names)),
                     ),
                     Some(f) => {
                         let allowed_null = f.option;
                         if !(v.is_null() && allowed_null) {
                             if let Err(msg) = value(p, &f.ty, v, &f.wire) {
-                                out.push(l.at(&path, format!("example parameter does not match its type: {msg}")));
+                                out.push(l.at(
+                                    &path,
+                                    format!("example parameter does not match its type: {msg}"),
+                                ));
                             }
                         }
                     }
@@ -115,8 +125,11 @@ fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
                     let mut path: Vec<&str> = base.to_vec();
                     path.push("request");
                     out.push(
-                        l.at_key(&path, format!("the example leaves out the required parameter `{}`", f.wire))
-                            .with_hint("add it, or mark the parameter `optional: true`"),
+                        l.at_key(
+                            &path,
+                            format!("the example leaves out the required parameter `{}`", f.wire),
+                        )
+                        .with_hint("add it, or mark the parameter `optional: true`"),
                     );
                 }
             }
@@ -126,11 +139,18 @@ fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
         let mut path: Vec<&str> = base.to_vec();
         path.extend(["response", "body"]);
         let body = &ex.response.body;
-        let holds = e.envelope.success.iter().all(|c| condition(body, &c.path, &c.test));
+        let holds = e
+            .envelope
+            .success
+            .iter()
+            .all(|c| condition(body, &c.path, &c.test));
         match outcome {
             ExampleOutcome::Ok => {
                 if !(200..300).contains(&status) {
-                    out.push(l.at(&path, format!("an `ok` example must have a 2xx status, not {status}")));
+                    out.push(l.at(
+                        &path,
+                        format!("an `ok` example must have a 2xx status, not {status}"),
+                    ));
                     continue;
                 }
                 if !holds {
@@ -142,8 +162,14 @@ fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
                 }
                 match at(body, &e.envelope.payload) {
                     None => out.push(
-                        l.at(&path, format!("the payload path `{}` points nowhere in this example", e.envelope.payload.join(".")))
-                            .with_hint("check `envelope.payload` against the documented response"),
+                        l.at(
+                            &path,
+                            format!(
+                                "the payload path `{}` points nowhere in this example",
+                                e.envelope.payload.join(".")
+                            ),
+                        )
+                        .with_hint("check `envelope.payload` against the documented response"),
                     ),
                     Some(payload) => {
                         if let Err(msg) = value(p, &e.response, payload, "payload") {
@@ -199,7 +225,11 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
             _ => bad("text"),
         },
         Ty::Int | Ty::Timestamp => match v {
-            Value::Number(n) if n.as_i64().is_some() || n.as_f64().is_some_and(|f| f.fract() == 0.0) => Ok(()),
+            Value::Number(n)
+                if n.as_i64().is_some() || n.as_f64().is_some_and(|f| f.fract() == 0.0) =>
+            {
+                Ok(())
+            }
             Value::String(s) if s.trim().parse::<i64>().is_ok() => Ok(()),
             _ => bad("an integer"),
         },
@@ -211,7 +241,12 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
         Ty::Bool => match v {
             Value::Bool(_) => Ok(()),
             Value::Number(n) if matches!(n.as_u64(), Some(0 | 1)) => Ok(()),
-            Value::String(s) if ["true", "false", "1", "0", "yes", "no", ""].contains(&s.trim().to_ascii_lowercase().as_str()) => Ok(()),
+            Value::String(s)
+                if ["true", "false", "1", "0", "yes", "no", ""]
+                    .contains(&s.trim().to_ascii_lowercase().as_str()) =>
+            {
+                Ok(())
+            }
             _ => bad("a boolean"),
         },
         Ty::Json => Ok(()),
@@ -220,11 +255,16 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
             _ => bad(&format!("a date written `{}`", p.date_patterns[*i])),
         },
         Ty::List(t) => match v {
-            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, x)| value(p, t, x, &format!("{at}[{i}]"))),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, x)| value(p, t, x, &format!("{at}[{i}]"))),
             _ => bad("a list"),
         },
         Ty::Map(t) => match v {
-            Value::Object(m) => m.iter().try_for_each(|(k, x)| value(p, t, x, &format!("{at}.{k}"))),
+            Value::Object(m) => m
+                .iter()
+                .try_for_each(|(k, x)| value(p, t, x, &format!("{at}.{k}"))),
             _ => bad("an object"),
         },
         Ty::Item(t) => match v {
@@ -270,7 +310,10 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
 
 /// Digits where the pattern has `yyyy`/`mm`/`dd`, the same separators elsewhere.
 fn date_like(s: &str, pattern: &str) -> bool {
-    let sep: Vec<char> = pattern.chars().filter(|c| !matches!(c, 'y' | 'm' | 'd')).collect();
+    let sep: Vec<char> = pattern
+        .chars()
+        .filter(|c| !matches!(c, 'y' | 'm' | 'd'))
+        .collect();
     let got: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
     sep == got && s.chars().any(|c| c.is_ascii_digit())
 }

@@ -325,7 +325,10 @@ impl Core {
                     Some(v) => {
                         let text = v.to_text();
                         if text.is_empty() {
-                            return Err(Self::invalid(name, format!("path parameter `{p}` is empty")));
+                            return Err(Self::invalid(
+                                name,
+                                format!("path parameter `{p}` is empty"),
+                            ));
                         }
                         url.push('/');
                         url.extend(url::form_urlencoded::byte_serialize(text.as_bytes()).map(
@@ -334,7 +337,9 @@ impl Core {
                         ));
                     }
                     None if matches!(seg, Segment::Optional(_)) => {}
-                    None => return Err(Self::invalid(name, format!("missing path parameter `{p}`"))),
+                    None => {
+                        return Err(Self::invalid(name, format!("missing path parameter `{p}`")))
+                    }
                 },
             }
         }
@@ -348,9 +353,16 @@ impl Core {
                     Some(c) => c.expose().to_owned(),
                     None => continue,
                 },
-                AuthValue::Signature(sig) => sign::compute(&sig, &self.credentials, params, op.fixed),
+                AuthValue::Signature(sig) => {
+                    sign::compute(&sig, &self.credentials, params, op.fixed)
+                }
             };
-            placed.push((auth.location, auth.name, format!("{}{}", auth.prefix, value), None));
+            placed.push((
+                auth.location,
+                auth.name,
+                format!("{}{}", auth.prefix, value),
+                None,
+            ));
         }
         for (loc, n, lit) in op.fixed {
             fixed_params.push((
@@ -363,7 +375,11 @@ impl Core {
                 },
             ));
         }
-        for (loc, n, p) in fixed_params.iter().map(|(l, n, p)| (*l, *n, p)).chain(params.iter()) {
+        for (loc, n, p) in fixed_params
+            .iter()
+            .map(|(l, n, p)| (*l, *n, p))
+            .chain(params.iter())
+        {
             if loc != Location::Path {
                 placed.push((loc, n, p.to_text(), Some(p)));
             }
@@ -374,8 +390,11 @@ impl Core {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         let mut json = String::from("{");
         let mut body_fields = 0usize;
-        let mut headers: Vec<(&'static str, String)> =
-            op.headers.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        let mut headers: Vec<(&'static str, String)> = op
+            .headers
+            .iter()
+            .map(|(k, v)| (*k, (*v).to_owned()))
+            .collect();
         let mut cookies: Vec<String> = Vec::new();
         for (loc, n, text, param) in &placed {
             match loc {
@@ -404,13 +423,19 @@ impl Core {
                 }
                 Location::Header => {
                     if text.contains(['\r', '\n']) {
-                        return Err(Self::invalid(name, format!("header `{n}` contains a line break")));
+                        return Err(Self::invalid(
+                            name,
+                            format!("header `{n}` contains a line break"),
+                        ));
                     }
                     headers.push((n, text.clone()));
                 }
                 Location::Cookie => {
                     if text.contains([';', '\r', '\n']) {
-                        return Err(Self::invalid(name, format!("cookie `{n}` contains `;` or a line break")));
+                        return Err(Self::invalid(
+                            name,
+                            format!("cookie `{n}` contains `;` or a line break"),
+                        ));
                     }
                     cookies.push(format!("{n}={text}"));
                 }
@@ -424,12 +449,16 @@ impl Core {
             url.push('?');
             url.push_str(&query.finish());
         }
-        let sends_body = body_fields > 0 || matches!(op.method, Method::Post | Method::Put | Method::Patch);
+        let sends_body =
+            body_fields > 0 || matches!(op.method, Method::Post | Method::Put | Method::Patch);
         let (content_type, body) = if !sends_body {
             (None, None)
         } else {
             match op.encoding {
-                Encoding::Form => (Some("application/x-www-form-urlencoded"), Some(form.finish())),
+                Encoding::Form => (
+                    Some("application/x-www-form-urlencoded"),
+                    Some(form.finish()),
+                ),
                 Encoding::Json => {
                     json.push('}');
                     (Some("application/json"), Some(json))
@@ -479,7 +508,13 @@ impl Core {
                 let e = e.without_url();
                 return if e.is_connect() {
                     // Nothing reached the provider: safe to repeat, whatever the call.
-                    Attempt::Retry(Error::Transport { op: name, source: e }, None)
+                    Attempt::Retry(
+                        Error::Transport {
+                            op: name,
+                            source: e,
+                        },
+                        None,
+                    )
                 } else if op.moves_money {
                     Attempt::Fail(lost(if e.is_timeout() {
                         "no answer within the timeout".to_owned()
@@ -489,11 +524,21 @@ impl Core {
                 } else if e.is_timeout() {
                     Attempt::Retry(Error::Timeout { op: name }, None)
                 } else {
-                    Attempt::Retry(Error::Transport { op: name, source: e }, None)
+                    Attempt::Retry(
+                        Error::Transport {
+                            op: name,
+                            source: e,
+                        },
+                        None,
+                    )
                 };
             }
         };
         let status = resp.status().as_u16();
+        if op.moves_money && status >= 500 {
+            // The provider may have processed it before failing: look it up, never re-send.
+            return Attempt::Fail(lost(format!("HTTP {status} from the provider")));
+        }
         if matches!(status, 429 | 502..=504) && !op.moves_money {
             let after = resp
                 .headers()
@@ -511,7 +556,10 @@ impl Core {
                 after,
             );
         }
-        if resp.content_length().is_some_and(|n| n > self.max_body as u64) {
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.max_body as u64)
+        {
             return Attempt::Fail(Error::BodyTooLarge {
                 op: name,
                 limit: self.max_body,
@@ -537,7 +585,13 @@ impl Core {
                     } else if e.is_timeout() {
                         Attempt::Retry(Error::Timeout { op: name }, None)
                     } else {
-                        Attempt::Retry(Error::Transport { op: name, source: e }, None)
+                        Attempt::Retry(
+                            Error::Transport {
+                                op: name,
+                                source: e,
+                            },
+                            None,
+                        )
                     };
                 }
             }
@@ -575,14 +629,22 @@ impl Core {
         let text = match std::str::from_utf8(&body) {
             Ok(t) => t,
             Err(_) if !ok_status => {
-                return Err(Error::HttpStatus { op: name, status, excerpt: excerpt() });
+                return Err(Error::HttpStatus {
+                    op: name,
+                    status,
+                    excerpt: excerpt(),
+                });
             }
             Err(e) => return Err(undecodable(format!("body is not UTF-8: {e}"))),
         };
         let parsed = match Body::parse(text) {
             Ok(b) => b,
             Err(_) if !ok_status => {
-                return Err(Error::HttpStatus { op: name, status, excerpt: excerpt() });
+                return Err(Error::HttpStatus {
+                    op: name,
+                    status,
+                    excerpt: excerpt(),
+                });
             }
             Err(e) => return Err(undecodable(format!("body is not JSON: {e}"))),
         };
@@ -591,7 +653,11 @@ impl Core {
         if !ok_status {
             let (code, message) = parsed.error_fields(env);
             if code.is_none() && message.is_none() {
-                return Err(Error::HttpStatus { op: name, status, excerpt: excerpt() });
+                return Err(Error::HttpStatus {
+                    op: name,
+                    status,
+                    excerpt: excerpt(),
+                });
             }
             return Err(Error::Provider {
                 op: name,
@@ -608,20 +674,23 @@ impl Core {
                     code: code.map(redact),
                     message: redact(message.unwrap_or_default()),
                     reference: wire.reference.clone(),
-                    payload: parsed.value(env.payload),
+                    payload: parsed.value(env.payload).map(Box::new),
                 });
             }
             return Err(Error::Provider {
                 op: name,
                 status,
                 code: code.map(redact),
-                message: redact(
-                    message.unwrap_or_else(|| "the response does not meet the success conditions".to_owned()),
-                ),
+                message: redact(message.unwrap_or_else(|| {
+                    "the response does not meet the success conditions".to_owned()
+                })),
             });
         }
         let Some(raw) = parsed.at(env.payload) else {
-            return Err(undecodable(format!("no payload at `{}`", env.payload.join("."))));
+            return Err(undecodable(format!(
+                "no payload at `{}`",
+                env.payload.join(".")
+            )));
         };
         let mut de = serde_json::Deserializer::from_str(raw.get());
         C::decode(&mut de).map_err(|e| undecodable(format!("payload: {e}")))

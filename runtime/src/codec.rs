@@ -126,10 +126,9 @@ impl Codec<i64> for Int {
             Scalar::U(u) => i64::try_from(u).map_err(|_| de::Error::custom("integer out of range")),
             Scalar::F(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
             Scalar::F(f) => Err(de::Error::custom(format!("expected an integer, found {f}"))),
-            Scalar::Text(s) => s
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| de::Error::custom(format!("expected an integer, found {:?}", excerpt(&s)))),
+            Scalar::Text(s) => s.trim().parse::<i64>().map_err(|_| {
+                de::Error::custom(format!("expected an integer, found {:?}", excerpt(&s)))
+            }),
             Scalar::B(_) => Err(de::Error::custom("expected an integer, found a boolean")),
         }
     }
@@ -142,7 +141,9 @@ impl Codec<i64> for Int {
 pub struct Dec;
 impl Codec<Decimal> for Dec {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        let bad = |s: &str| de::Error::custom(format!("expected a decimal number, found {:?}", excerpt(s)));
+        let bad = |s: &str| {
+            de::Error::custom(format!("expected a decimal number, found {:?}", excerpt(s)))
+        };
         match scalar(d, "a number or a numeric string")? {
             Scalar::I(i) => Ok(Decimal::from(i)),
             Scalar::U(u) => Ok(Decimal::from(u)),
@@ -178,7 +179,10 @@ impl Codec<bool> for Bool {
             Scalar::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(true),
                 "false" | "0" | "no" | "" => Ok(false),
-                _ => Err(de::Error::custom(format!("expected a boolean, found {:?}", excerpt(&s)))),
+                _ => Err(de::Error::custom(format!(
+                    "expected a boolean, found {:?}",
+                    excerpt(&s)
+                ))),
             },
             _ => Err(de::Error::custom("expected a boolean")),
         }
@@ -272,7 +276,11 @@ impl<P: DatePattern> Codec<time::Date> for Date<P> {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<time::Date, D::Error> {
         let s = Str::decode(d)?;
         parse_date(&s, P::PATTERN).ok_or_else(|| {
-            de::Error::custom(format!("expected a date written {}, found {:?}", P::PATTERN, excerpt(&s)))
+            de::Error::custom(format!(
+                "expected a date written {}, found {:?}",
+                P::PATTERN,
+                excerpt(&s)
+            ))
         })
     }
     fn encode<S: Serializer>(v: &time::Date, s: S) -> Result<S::Ok, S::Error> {
@@ -440,7 +448,8 @@ mod tests {
     fn decimals_are_exact_from_floats_and_strings() {
         let d = dec(json!(96496048.0450002)).unwrap();
         assert_eq!(d.to_string(), "96496048.0450002");
-        let d: Decimal = Dec::decode(&mut serde_json::Deserializer::from_str("96496048.0450002")).unwrap();
+        let d: Decimal =
+            Dec::decode(&mut serde_json::Deserializer::from_str("96496048.0450002")).unwrap();
         assert_eq!(d.to_string(), "96496048.0450002");
         assert_eq!(dec(json!("0.27819")).unwrap().to_string(), "0.27819");
         assert_eq!(dec(json!(100000)).unwrap().to_string(), "100000");
@@ -459,7 +468,12 @@ mod tests {
 
     #[test]
     fn booleans_accept_numbers_and_strings() {
-        for (v, b) in [(json!("1"), true), (json!(0), false), (json!(true), true), (json!("false"), false)] {
+        for (v, b) in [
+            (json!("1"), true),
+            (json!(0), false),
+            (json!(true), true),
+            (json!("false"), false),
+        ] {
             assert_eq!(from_value::<Bool, bool>(v).unwrap(), b);
         }
         assert!(from_value::<Bool, bool>(json!("maybe")).is_err());
@@ -480,8 +494,10 @@ mod tests {
 
     #[test]
     fn items_are_values_or_errors() {
-        let v: BTreeMap<String, Result<i64, ItemError>> =
-            from_value::<Map<Item<Int>>, _>(json!({"1": "5", "10": {"error": "Incorrect order ID"}})).unwrap();
+        let v: BTreeMap<String, Result<i64, ItemError>> = from_value::<Map<Item<Int>>, _>(
+            json!({"1": "5", "10": {"error": "Incorrect order ID"}}),
+        )
+        .unwrap();
         assert_eq!(v["1"], Ok(5));
         assert_eq!(v["10"].as_ref().unwrap_err().message, "Incorrect order ID");
     }
@@ -498,6 +514,9 @@ mod tests {
         assert_eq!(format_date(d, "dd/mm/yyyy"), "23/07/2019");
         assert!(from_value::<Date<DayFirst>, _>(json!("2019-07-23")).is_err());
         assert!(from_value::<Date<DayFirst>, _>(json!("31/02/2019")).is_err());
-        assert_eq!(parse_date("3/7/2019", "dd/mm/yyyy"), Some(time::macros::date!(2019 - 07 - 03)));
+        assert_eq!(
+            parse_date("3/7/2019", "dd/mm/yyyy"),
+            Some(time::macros::date!(2019 - 07 - 03))
+        );
     }
 }

@@ -42,13 +42,18 @@ pub enum DynError {
 }
 
 /// The future a [`JsonClient`] returns.
-pub type BoxFuture<'a> = Pin<Box<dyn Future<Output = Result<serde_json::Value, DynError>> + Send + 'a>>;
+pub type BoxFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<serde_json::Value, DynError>> + Send + 'a>>;
 
 /// Any generated client, called by endpoint name with JSON.
 pub trait JsonClient: Send + Sync + std::fmt::Debug {
     /// Calls `endpoint` with `params` (wire names) and returns the payload as JSON.
     fn call<'a>(&'a self, endpoint: &'a str, params: serde_json::Value) -> BoxFuture<'a>;
 }
+
+/// Builds a client for a base URL and credentials by name.
+pub type ConnectFn =
+    fn(&str, &BTreeMap<String, String>) -> Result<Box<dyn JsonClient>, crate::BuildError>;
 
 /// One generated provider, as listed in the crate's `PROVIDERS`.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +65,7 @@ pub struct ProviderEntry {
     /// Declared credential names.
     pub credentials: &'static [&'static str],
     /// Builds a client for a base URL and credentials by name.
-    pub connect: fn(&str, &BTreeMap<String, String>) -> Result<Box<dyn JsonClient>, crate::BuildError>,
+    pub connect: ConnectFn,
 }
 
 /// Reads a request type from JSON parameters (`null` counts as `{}`).

@@ -38,7 +38,8 @@ impl<'a> Body<'a> {
 
     /// The value at `path` as a JSON value.
     pub(crate) fn value(&self, path: &[&str]) -> Option<serde_json::Value> {
-        self.at(path).and_then(|raw| serde_json::from_str(raw.get()).ok())
+        self.at(path)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 
     /// The value at `path` as text: strings as is, other scalars by their JSON text.
@@ -104,11 +105,24 @@ mod tests {
 
     #[test]
     fn nested_paths_and_lenient_equality() {
-        let body = Body::parse(r#"{"data": {"rc": "00", "message": "OK"}, "status": 200}"#).unwrap();
-        assert!(body.holds(&[Condition { path: &RC, test: Test::Equals(Lit::Str("00")) }]));
-        assert!(body.holds(&[Condition { path: &["status"], test: Test::Equals(Lit::Int(200)) }]));
-        assert!(body.holds(&[Condition { path: &["error"], test: Test::Absent }]));
-        assert!(body.holds(&[Condition { path: &["status"], test: Test::NotEquals(Lit::Bool(false)) }]));
+        let body =
+            Body::parse(r#"{"data": {"rc": "00", "message": "OK"}, "status": 200}"#).unwrap();
+        assert!(body.holds(&[Condition {
+            path: &RC,
+            test: Test::Equals(Lit::Str("00"))
+        }]));
+        assert!(body.holds(&[Condition {
+            path: &["status"],
+            test: Test::Equals(Lit::Int(200))
+        }]));
+        assert!(body.holds(&[Condition {
+            path: &["error"],
+            test: Test::Absent
+        }]));
+        assert!(body.holds(&[Condition {
+            path: &["status"],
+            test: Test::NotEquals(Lit::Bool(false))
+        }]));
         assert_eq!(body.text(&["data", "message"]).as_deref(), Some("OK"));
         assert!(body.at(&["data", "rc", "x"]).is_none());
     }

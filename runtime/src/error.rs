@@ -49,7 +49,12 @@ impl BodyExcerpt {
 
 impl fmt::Display for BodyExcerpt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}{}", self.text, if self.truncated { "…" } else { "" })
+        write!(
+            f,
+            "{:?}{}",
+            self.text,
+            if self.truncated { "…" } else { "" }
+        )
     }
 }
 
@@ -156,8 +161,8 @@ pub enum Error {
         message: String,
         /// The caller's reference, when the endpoint declares one.
         reference: Option<String>,
-        /// The payload as sent (redacted of nothing: providers do not echo keys in payloads).
-        payload: Option<serde_json::Value>,
+        /// The payload as sent, if the envelope had one.
+        payload: Option<Box<serde_json::Value>>,
     },
     /// A call that moves money was sent, but its result is unknown (timeout,
     /// connection lost, unreadable answer). It was not retried. Look the

@@ -71,7 +71,11 @@ pub(crate) fn compute(
 }
 
 fn hex(bytes: &[u8], upper: bool) -> String {
-    let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         s.push(char::from(digits[usize::from(b >> 4)]));

@@ -35,7 +35,11 @@ enum Command {
 }
 
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let paths = if paths.is_empty() { vec![PathBuf::from("specs")] } else { paths.to_vec() };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("specs")]
+    } else {
+        paths.to_vec()
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -97,7 +101,11 @@ fn main() -> ExitCode {
             match codegen::generate_files(&files) {
                 Ok(g) => match codegen::write(&g, Path::new(&out)) {
                     Ok(()) => {
-                        println!("wrote {} provider(s) to {}", g.providers.len(), out.display());
+                        println!(
+                            "wrote {} provider(s) to {}",
+                            g.providers.len(),
+                            out.display()
+                        );
                         ExitCode::SUCCESS
                     }
                     Err(e) => {

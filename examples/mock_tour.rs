@@ -1,0 +1,47 @@
+//! The main job on an embedded default: no credentials, no network.
+//!
+//! Starts a mock provider in-process for every spec in `specs/`, serves each
+//! documented example, calls it through the generated client, and prints what
+//! came back and whether the request on the wire matched the spec.
+//!
+//! ```text
+//! cargo run --example mock_tour
+//! ```
+
+#[path = "../tests/support/tour.rs"]
+mod tour;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let outcomes = match tour::run(std::path::Path::new("specs")).await {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let mut failed = 0;
+    for o in &outcomes {
+        let mark = if o.problems.is_empty() {
+            "ok  "
+        } else {
+            "FAIL"
+        };
+        println!("{mark} {:<45} {}", o.label, o.summary);
+        for p in &o.problems {
+            println!("       - {p}");
+            failed += 1;
+        }
+    }
+    println!(
+        "\n{} examples across {} providers, {} problem(s)",
+        outcomes.len(),
+        providers::PROVIDERS.len(),
+        failed
+    );
+    if failed == 0 {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
