@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! error: unknown type `Prodcut`
-//!   --> specs/k7_antivirus.yaml:41:15
+//!   --> specs/acme_topup.yaml:41:15
 //!    |
 //! 41 |     response: Prodcut
 //!    |               ^^^^^^^

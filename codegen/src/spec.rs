@@ -109,7 +109,7 @@ pub struct Spec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderInfo {
-    /// Display name, e.g. `K7 Antivirus (Khalti services API)`.
+    /// Display name, e.g. `Acme Top-up API`.
     pub name: String,
     /// Becomes the module's rustdoc.
     #[serde(default)]
@@ -123,7 +123,7 @@ pub struct ProviderInfo {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrl {
-    /// Named hosts, e.g. `live: https://services.khalti.com`.
+    /// Named hosts, e.g. `live: https://api.example.com`.
     #[serde(default)]
     pub environments: Ordered<String>,
     /// The environment used when the caller picks none.

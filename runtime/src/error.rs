@@ -5,7 +5,7 @@ use std::fmt;
 /// Which call failed: provider module and endpoint name, as in the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpName {
-    /// Provider module (`k7_antivirus`).
+    /// Provider module (`acme_topup`).
     pub provider: &'static str,
     /// Endpoint (`purchase`).
     pub endpoint: &'static str,

@@ -58,7 +58,7 @@ pub enum Location {
 /// One piece of a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment {
-    /// Literal text, written as is (`/api/use/k7-antivirus/`).
+    /// Literal text, written as is (`/api/v1/orders/`).
     Lit(&'static str),
     /// A required parameter, percent-encoded.
     Param(&'static str),
@@ -191,7 +191,7 @@ pub struct Auth {
 /// A whole endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
-    /// Provider module name (`k7_antivirus`), for errors and tracing.
+    /// Provider module name (`acme_topup`), for errors and tracing.
     pub provider: &'static str,
     /// Endpoint name as written in the spec, for errors and tracing.
     pub name: &'static str,
