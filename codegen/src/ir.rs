@@ -352,7 +352,11 @@ pub fn lower(l: &Loaded) -> Result<Provider, Vec<Diagnostic>> {
     if lw.diags.is_empty() {
         Ok(p)
     } else {
-        Err(lw.diags)
+        // In file order, each problem once.
+        let mut diags = lw.diags;
+        diags.sort_by_key(|d| (d.pos.line, d.pos.column));
+        diags.dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
+        Err(diags)
     }
 }
 
@@ -1126,7 +1130,7 @@ impl Lowerer<'_> {
             let idx = i.to_string();
             let mut p = auth_path.clone();
             p.push(&idx);
-            if let Some(r) = self.auth(a, e, &params, &fixed, &p) {
+            if let Some(r) = self.auth(name, a, e, &params, &fixed, &p) {
                 auth.push(r);
             }
         }
@@ -1331,6 +1335,7 @@ impl Lowerer<'_> {
 
     fn auth(
         &mut self,
+        endpoint: &str,
         a: &spec::AuthPlacement,
         e: &spec::Endpoint,
         params: &[Field],
@@ -1368,11 +1373,11 @@ impl Lowerer<'_> {
                 let template_text = over.unwrap_or(&sig.template);
                 let mut tp = p.to_vec();
                 tp.extend(["signature", "template"]);
-                let template = self.template(template_text, params, fixed, &tp);
+                let template = self.template(endpoint, template_text, params, fixed, &tp);
                 let mut kp = p.to_vec();
                 kp.extend(["signature", "key"]);
                 let key = match (&sig.key, sig.algorithm) {
-                    (Some(k), Algorithm::HmacSha256) => self.template(k, params, fixed, &kp),
+                    (Some(k), Algorithm::HmacSha256) => self.template(endpoint, k, params, fixed, &kp),
                     (None, Algorithm::HmacSha256) => {
                         self.err(
                             &kp,
@@ -1414,6 +1419,7 @@ impl Lowerer<'_> {
     /// Parses `"{username}{api_key}pl"`; `{{` and `}}` are literal braces.
     fn template(
         &mut self,
+        endpoint: &str,
         text: &str,
         params: &[Field],
         fixed: &[(Location, String, Literal)],
@@ -1448,7 +1454,7 @@ impl Lowerer<'_> {
                         let mut names: Vec<&str> = self.l.spec.credentials.keys().collect();
                         names.extend(params.iter().map(|p| p.wire.as_str()));
                         names.extend(fixed.iter().map(|f| f.1.as_str()));
-                        self.err(at, format!("the template names `{{{name}}}`, which is neither a credential nor a parameter of this endpoint"), Some(suggest(&name, &names)));
+                        self.err(at, format!("the template names `{{{name}}}`, which is neither a credential nor a parameter of the endpoint `{endpoint}`"), Some(suggest(&name, &names)));
                         ok = false;
                     }
                 }
