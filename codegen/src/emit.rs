@@ -877,6 +877,14 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "blocking")]
+        impl #call<'_> {
+            /// Sends the request and waits for the answer, without async (feature `blocking`).
+            pub fn send_blocking(self) -> Result<#ret, rt::Error> {
+                rt::blocking::run(&#op, self.request.send(self.client))
+            }
+        }
+
         impl<'a> std::future::IntoFuture for #call<'a> {
             type Output = Result<#ret, rt::Error>;
             type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;

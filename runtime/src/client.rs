@@ -502,36 +502,43 @@ impl Core {
                 cause,
             }
         };
+        // After the request may have reached the provider, a call that is not
+        // idempotent must not be repeated: its failures are "outcome unknown".
+        let unsafe_to_repeat = !op.idempotent || op.moves_money;
+        let broken = |e: reqwest::Error, what: &str| -> Attempt {
+            if unsafe_to_repeat {
+                Attempt::Fail(lost(if e.is_timeout() {
+                    "no answer within the timeout".to_owned()
+                } else {
+                    format!("{what}: {e}")
+                }))
+            } else if e.is_timeout() {
+                Attempt::Retry(Error::Timeout { op: name }, None)
+            } else {
+                Attempt::Retry(
+                    Error::Transport {
+                        op: name,
+                        source: e,
+                    },
+                    None,
+                )
+            }
+        };
         let mut resp = match req.send().await {
             Ok(r) => r,
             Err(e) => {
                 let e = e.without_url();
-                return if e.is_connect() {
+                if e.is_connect() {
                     // Nothing reached the provider: safe to repeat, whatever the call.
-                    Attempt::Retry(
+                    return Attempt::Retry(
                         Error::Transport {
                             op: name,
                             source: e,
                         },
                         None,
-                    )
-                } else if op.moves_money {
-                    Attempt::Fail(lost(if e.is_timeout() {
-                        "no answer within the timeout".to_owned()
-                    } else {
-                        format!("connection lost after sending: {e}")
-                    }))
-                } else if e.is_timeout() {
-                    Attempt::Retry(Error::Timeout { op: name }, None)
-                } else {
-                    Attempt::Retry(
-                        Error::Transport {
-                            op: name,
-                            source: e,
-                        },
-                        None,
-                    )
-                };
+                    );
+                }
+                return broken(e, "connection lost after sending");
             }
         };
         let status = resp.status().as_u16();
@@ -539,62 +546,54 @@ impl Core {
             // The provider may have processed it before failing: look it up, never re-send.
             return Attempt::Fail(lost(format!("HTTP {status} from the provider")));
         }
-        if matches!(status, 429 | 502..=504) && !op.moves_money {
-            let after = resp
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            let excerpt = BodyExcerpt::new(b"", &self.secrets);
-            return Attempt::Retry(
-                Error::HttpStatus {
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let too_large = || {
+            if op.moves_money && (200..300).contains(&status) {
+                lost(format!(
+                    "HTTP {status} with a body over the {} byte limit",
+                    self.max_body
+                ))
+            } else {
+                Error::BodyTooLarge {
                     op: name,
-                    status,
-                    excerpt,
-                },
-                after,
-            );
-        }
+                    limit: self.max_body,
+                }
+            }
+        };
         if resp
             .content_length()
             .is_some_and(|n| n > self.max_body as u64)
         {
-            return Attempt::Fail(Error::BodyTooLarge {
-                op: name,
-                limit: self.max_body,
-            });
+            return Attempt::Fail(too_large());
         }
         let mut body = Vec::new();
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > self.max_body {
-                        return Attempt::Fail(Error::BodyTooLarge {
-                            op: name,
-                            limit: self.max_body,
-                        });
+                        return Attempt::Fail(too_large());
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => {
-                    let e = e.without_url();
-                    return if op.moves_money {
-                        Attempt::Fail(lost(format!("answer cut off: {e}")))
-                    } else if e.is_timeout() {
-                        Attempt::Retry(Error::Timeout { op: name }, None)
-                    } else {
-                        Attempt::Retry(
-                            Error::Transport {
-                                op: name,
-                                source: e,
-                            },
-                            None,
-                        )
-                    };
-                }
+                Err(e) => return broken(e.without_url(), "answer cut off"),
             }
+        }
+        if matches!(status, 429 | 502..=504) && op.idempotent && !op.moves_money {
+            let excerpt = BodyExcerpt::new(&body, &self.secrets);
+            return Attempt::Retry(
+                Error::HttpStatus {
+                    op: name,
+                    status,
+                    excerpt,
+                },
+                retry_after,
+            );
         }
         Attempt::Done(Answer { status, body })
     }

@@ -16,6 +16,8 @@
 //! and a lost answer is reported as [`Error::OutcomeUnknown`] with the caller's reference.
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod codec;
 pub mod dynamic;
