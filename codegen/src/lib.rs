@@ -15,6 +15,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod names;
+pub mod schema;
 pub mod spec;
 pub mod types;
 pub mod validate;

@@ -74,8 +74,27 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
     }
 }
 
+/// In the JSON Schema an [`Ordered`] is what it is in YAML: a mapping whose
+/// values are `V`. (Key order and duplicate keys are not a JSON Schema matter.)
+impl<V: schemars::JsonSchema> schemars::JsonSchema for Ordered<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Ordered_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
 /// A whole provider spec (one YAML file).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Human name and description of the provider.
@@ -106,7 +125,7 @@ pub struct Spec {
 }
 
 /// `provider:` block.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderInfo {
     /// Display name, e.g. `Acme Top-up API`.
@@ -120,7 +139,7 @@ pub struct ProviderInfo {
 }
 
 /// `base_url:` block. With no `default`, the caller must give a base URL.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrl {
     /// Named hosts, e.g. `live: https://api.example.com`.
@@ -135,7 +154,7 @@ pub struct BaseUrl {
 }
 
 /// One declared credential.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
     /// Becomes the rustdoc of the builder setter.
@@ -144,7 +163,7 @@ pub struct Credential {
 }
 
 /// Where a request value travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Location {
     /// Query string.
@@ -162,7 +181,7 @@ pub enum Location {
 }
 
 /// One auth placement: a credential or a computed signature, put somewhere.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthPlacement {
     /// Where it goes.
@@ -182,7 +201,7 @@ pub struct AuthPlacement {
 }
 
 /// A computed signature.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     /// `md5`, `sha1`, `sha256` or `hmac-sha256`.
@@ -199,7 +218,7 @@ pub struct Signature {
 }
 
 /// Hash algorithms a signature may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Algorithm {
     /// MD5 (many legacy panels).
@@ -213,7 +232,7 @@ pub enum Algorithm {
 }
 
 /// Digest text encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DigestOutput {
     /// Lowercase hexadecimal.
@@ -225,7 +244,7 @@ pub enum DigestOutput {
 }
 
 /// Body encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
     /// `application/json`.
@@ -235,7 +254,7 @@ pub enum Encoding {
 }
 
 /// How a response is judged and unwrapped.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// Conditions that must all hold for a response to be a success. Empty: any
@@ -254,7 +273,7 @@ pub struct Envelope {
 }
 
 /// Paths of the error code and message in an error response.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorFields {
     /// Dotted path of the error code (a string or number on the wire).
@@ -266,7 +285,7 @@ pub struct ErrorFields {
 }
 
 /// One test on a response field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// Dotted path of the field tested (`status`, `data.rc`).
@@ -286,7 +305,7 @@ pub struct Condition {
 }
 
 /// A literal in a condition or a fixed parameter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Literal {
     /// `true` / `false`.
@@ -308,7 +327,7 @@ impl fmt::Display for Literal {
 }
 
 /// A named model: exactly one of `fields`, `enum` or `one_of`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// Becomes the type's rustdoc.
@@ -326,7 +345,7 @@ pub struct Model {
 }
 
 /// An enum value: plain text, or text with a description and a Rust name.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum EnumValue {
     /// `- In progress`
@@ -336,7 +355,7 @@ pub enum EnumValue {
 }
 
 /// The long form of an enum value.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueFull {
     /// The exact wire text.
@@ -350,7 +369,7 @@ pub struct EnumValueFull {
 }
 
 /// One alternative of a `one_of` union.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnionVariant {
     /// Rust variant name (`Domain`, `Id`).
@@ -364,7 +383,7 @@ pub struct UnionVariant {
 }
 
 /// A model field or a request parameter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// Type expression: `string`, `integer`, `decimal`, `bool`, `json`,
@@ -407,7 +426,7 @@ pub struct Field {
 }
 
 /// How a list parameter is written on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ListStyle {
     /// `1,2,3` in one value.
@@ -417,7 +436,7 @@ pub enum ListStyle {
 }
 
 /// HTTP methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// GET
@@ -433,7 +452,7 @@ pub enum Method {
 }
 
 /// One operation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     /// Becomes the method's rustdoc.
@@ -482,7 +501,7 @@ pub struct Endpoint {
 }
 
 /// Per-endpoint envelope changes.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeOverride {
     /// Payload path for this endpoint; `""` means the whole body.
@@ -497,7 +516,7 @@ pub struct EnvelopeOverride {
 }
 
 /// A response declaration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Response {
     /// A type expression (`Product`, `list<Product>`, `json`).
@@ -507,7 +526,7 @@ pub enum Response {
 }
 
 /// An inline response struct.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InlineResponse {
     /// Becomes the type's rustdoc.
@@ -518,7 +537,7 @@ pub struct InlineResponse {
 }
 
 /// One documented exchange.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// A short label.
@@ -532,7 +551,7 @@ pub struct Example {
 }
 
 /// The provider's side of an example.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleResponse {
     /// HTTP status. Default 200.
@@ -546,7 +565,7 @@ pub struct ExampleResponse {
 }
 
 /// Expected result of an example.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleOutcome {
     /// The call succeeds and the payload decodes.

@@ -1,4 +1,4 @@
-//! `codegen check [PATH...]` and `codegen generate --out DIR [PATH...]`.
+//! `codegen check [PATH...]`, `codegen generate --out DIR [PATH...]` and `codegen schema`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -32,6 +32,8 @@ enum Command {
         /// Spec files or folders of specs (default: `specs`).
         paths: Vec<PathBuf>,
     },
+    /// Prints the JSON Schema of the spec format (what `codegen/spec.schema.json` holds).
+    Schema,
 }
 
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
@@ -63,6 +65,10 @@ fn print(diags: &[codegen::Diagnostic], color: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Schema => {
+            print!("{}", codegen::schema::schema_json());
+            ExitCode::SUCCESS
+        }
         Command::Check { paths, color } => {
             let color = match color.as_str() {
                 "always" => true,
