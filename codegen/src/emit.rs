@@ -1100,9 +1100,11 @@ fn client(p: &Provider) -> TokenStream {
         pub fn connect_json(
             base_url: &str,
             credentials: &std::collections::BTreeMap<String, String>,
+            settings: &rt::client::Settings,
         ) -> Result<Box<dyn rt::dynamic::JsonClient>, rt::BuildError> {
             let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
             core.base_url(base_url);
+            core.settings(settings);
             #(#conn_setters)*
             Ok(Box::new(Client { core: core.build()? }))
         }

@@ -1377,7 +1377,9 @@ impl Lowerer<'_> {
                 let mut kp = p.to_vec();
                 kp.extend(["signature", "key"]);
                 let key = match (&sig.key, sig.algorithm) {
-                    (Some(k), Algorithm::HmacSha256) => self.template(endpoint, k, params, fixed, &kp),
+                    (Some(k), Algorithm::HmacSha256) => {
+                        self.template(endpoint, k, params, fixed, &kp)
+                    }
                     (None, Algorithm::HmacSha256) => {
                         self.err(
                             &kp,

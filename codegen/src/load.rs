@@ -78,7 +78,11 @@ impl Positions {
                 return *p;
             }
         }
-        Pos { line: 1, column: 1, len: 1 }
+        Pos {
+            line: 1,
+            column: 1,
+            len: 1,
+        }
     }
 
     /// Position of the key at `path` (falls back to the value, then ancestors).
@@ -87,19 +91,6 @@ impl Positions {
             return *p;
         }
         self.value(path)
-    }
-
-    fn lookup(&self, map: &HashMap<String, Pos>, path: &[&str]) -> Pos {
-        for n in (0..=path.len()).rev() {
-            if let Some(p) = map.get(&join(&path[..n])) {
-                return *p;
-            }
-        }
-        Pos {
-            line: 1,
-            column: 1,
-            len: 1,
-        }
     }
 }
 

@@ -22,8 +22,17 @@ fn specs_dir() -> PathBuf {
 
 #[test]
 fn check_accepts_the_project_specs() {
-    let out = bin().arg("check").arg(specs_dir()).output().expect("run codegen");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .arg("check")
+        .arg(specs_dir())
+        .output()
+        .expect("run codegen");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("spec(s) OK"));
 }
 
@@ -33,12 +42,20 @@ fn check_reports_every_problem_with_position_and_hint() {
         "bad",
         "provider:\n  name: Bad\nendpoints:\n  get_thing:\n    method: GET\n    path: /thing/{id}\n    response: Thnig\n  other:\n    method: POST\n    path: /other\n    params:\n      n:\n        type: integr\n",
     );
-    let out = bin().arg("check").arg("--color=never").arg(&file).output().expect("run codegen");
+    let out = bin()
+        .arg("check")
+        .arg("--color=never")
+        .arg(&file)
+        .output()
+        .expect("run codegen");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     let name = file.display().to_string();
     assert!(err.contains(&format!("{name}:6:11")), "{err}");
-    assert!(err.contains("the path names `{id}`, which is not a parameter"), "{err}");
+    assert!(
+        err.contains("the path names `{id}`, which is not a parameter"),
+        "{err}"
+    );
     assert!(err.contains(&format!("{name}:7:15")), "{err}");
     assert!(err.contains("unknown type `Thnig`"), "{err}");
     assert!(err.contains(&format!("{name}:13:15")), "{err}");
@@ -74,10 +91,16 @@ fn generate_writes_what_build_rs_writes() {
         .arg(specs_dir())
         .output()
         .expect("run codegen");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let generated = codegen::generate_dir(&specs_dir()).expect("specs generate");
     for p in &generated.providers {
-        let written = std::fs::read_to_string(out_dir.join(format!("{}.rs", p.module))).expect("written");
+        let written =
+            std::fs::read_to_string(out_dir.join(format!("{}.rs", p.module))).expect("written");
         assert_eq!(written, p.source);
     }
     assert!(out_dir.join("providers.rs").exists());

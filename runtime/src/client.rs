@@ -49,6 +49,31 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Client settings that are not credentials or the base URL, in one value
+/// (used by the provider-neutral [`crate::dynamic`] constructors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Total time for one attempt.
+    pub timeout: Duration,
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Largest response body read.
+    pub max_body: usize,
+    /// Retries of idempotent calls.
+    pub retry: RetryPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
 /// Collects a client's settings; generated builders wrap it with one typed
 /// setter per credential.
 pub struct CoreBuilder {
@@ -133,6 +158,14 @@ impl CoreBuilder {
     /// Retry policy for idempotent calls.
     pub fn retry(&mut self, policy: RetryPolicy) {
         self.retry = policy;
+    }
+
+    /// Applies all of `settings`.
+    pub fn settings(&mut self, settings: &Settings) {
+        self.timeout = settings.timeout;
+        self.connect_timeout = settings.connect_timeout;
+        self.max_body = settings.max_body;
+        self.retry = settings.retry;
     }
 
     /// Checks the settings and builds the engine.

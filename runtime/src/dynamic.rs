@@ -51,9 +51,12 @@ pub trait JsonClient: Send + Sync + std::fmt::Debug {
     fn call<'a>(&'a self, endpoint: &'a str, params: serde_json::Value) -> BoxFuture<'a>;
 }
 
-/// Builds a client for a base URL and credentials by name.
-pub type ConnectFn =
-    fn(&str, &BTreeMap<String, String>) -> Result<Box<dyn JsonClient>, crate::BuildError>;
+/// Builds a client for a base URL, credentials by name, and settings.
+pub type ConnectFn = fn(
+    &str,
+    &BTreeMap<String, String>,
+    &crate::client::Settings,
+) -> Result<Box<dyn JsonClient>, crate::BuildError>;
 
 /// One generated provider, as listed in the crate's `PROVIDERS`.
 #[derive(Debug, Clone, Copy)]

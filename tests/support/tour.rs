@@ -56,7 +56,8 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
             .iter()
             .map(|c| (c.to_string(), credential(entry.module, c)))
             .collect();
-        let client = (entry.connect)(&server.url(), &creds).map_err(|e| e.to_string())?;
+        let client = (entry.connect)(&server.url(), &creds, &Default::default())
+            .map_err(|e| e.to_string())?;
         for e in &provider.endpoints {
             let Some(spec_e) = loaded.spec.endpoints.get(&e.wire) else {
                 continue;
