@@ -291,6 +291,20 @@ fn known_divergences_are_the_only_ones() {
             true,
             false,
         ),
+        // serde_yaml reads an empty value (`token:`) as an empty mapping or list;
+        // as JSON it is `null`. (`token: ~` is refused by both.)
+        (
+            "empty value for a mapping",
+            "provider: {name: X}\ncredentials:\n  token:\nendpoints: {}\n".into(),
+            true,
+            false,
+        ),
+        (
+            "empty value for a list",
+            endpoint("    examples:\n"),
+            true,
+            false,
+        ),
         // JSON Schema counts 1000.0 as an integer; serde does not.
         (
             "float with no fraction as a fixed value",
