@@ -52,7 +52,10 @@ fn only_request(server: &MockServer, path: &str) -> Recorded {
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("accept"), Some("application/json"));
     let raw = format!("{}{}", r.head_text(), r.body_text());
-    assert!(!raw.contains(API_KEY), "the api_key went on the wire: {raw}");
+    assert!(
+        !raw.contains(API_KEY),
+        "the api_key went on the wire: {raw}"
+    );
     assert!(r.cookies().is_empty());
     r
 }
@@ -571,6 +574,9 @@ fn the_builder_needs_an_environment_and_both_credentials() {
         .build()
         .expect("client");
     assert_eq!(client.base_url(), "https://prepaid.iak.id");
-    assert_eq!(Environment::Development.base_url(), "https://prepaid.iak.dev");
+    assert_eq!(
+        Environment::Development.base_url(),
+        "https://prepaid.iak.dev"
+    );
     assert!(!format!("{client:?}").contains(API_KEY));
 }
