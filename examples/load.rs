@@ -35,7 +35,11 @@ async fn main() -> std::process::ExitCode {
         200,
         r#"{"credits_consumed": 1000.0, "credits_available": 96496048.0450002}"#,
     ));
-    let client = match Client::builder().token("TEST:load").base_url(server.url()).build() {
+    let client = match Client::builder()
+        .token("TEST:load")
+        .base_url(server.url())
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");

@@ -37,6 +37,11 @@ async fn ten_thousand_calls_at_concurrency_256_have_no_errors() {
             Err(e) => errors.push(e.to_string()),
         }
     }
-    assert!(errors.is_empty(), "{} errors, first: {:?}", errors.len(), errors.first());
+    assert!(
+        errors.is_empty(),
+        "{} errors, first: {:?}",
+        errors.len(),
+        errors.first()
+    );
     assert_eq!(server.request_count(), CALLS);
 }

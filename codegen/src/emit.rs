@@ -83,7 +83,10 @@ fn field_ty(p: &Provider, f: &Field) -> TokenStream {
 }
 
 fn date_marker(p: &Provider, i: usize) -> syn::Ident {
-    ident(&format!("Date{}", crate::names::camel(&p.date_patterns[i])))
+    ident(&format!(
+        "Date{}",
+        crate::names::camel_part(&p.date_patterns[i])
+    ))
 }
 
 /// The codec that decodes `ty`, or `None` when its own serde impl does.
@@ -174,16 +177,20 @@ fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
     }
 }
 
-fn struct_fields(p: &Provider, fields: &[Field], public: bool) -> Vec<TokenStream> {
+/// Struct fields; `serde` adds the wire attributes (for types that derive serde).
+fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
             let d = doc_or(f.doc.as_deref(), format!("`{}` on the wire.", f.wire));
-            let attrs = serde_attrs(p, f);
+            let attrs = if serde {
+                serde_attrs(p, f)
+            } else {
+                TokenStream::new()
+            };
             let n = ident(&f.rust);
             let t = field_ty(p, f);
-            let vis = if public { quote!(pub) } else { quote!() };
-            quote! { #d #attrs #vis #n: #t }
+            quote! { #d #attrs pub #n: #t }
         })
         .collect()
 }
@@ -193,7 +200,7 @@ fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> T
     match ty {
         Ty::Date(i) => {
             let pat = &p.date_patterns[*i];
-            quote!(rt::params::Param::Str(rt::codec::format_date(*#access, #pat)))
+            quote!(rt::params::Param::Str(rt::codec::format_date(#access, #pat)))
         }
         Ty::List(t) => {
             let inner = param_expr(p, t, ListStyle::Comma, quote!(v));
@@ -714,7 +721,13 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
                 }
             }
         } else {
-            let conv = param_expr(p, &f.ty, f.style, quote!(&self.#n));
+            // Lists are iterated in place; everything else is converted from a reference.
+            let access = if matches!(f.ty, Ty::List(_)) {
+                quote!(self.#n)
+            } else {
+                quote!(&self.#n)
+            };
+            let conv = param_expr(p, &f.ty, f.style, access);
             quote!(params.push(#loc, #wire, #conv);)
         }
     });
@@ -789,7 +802,8 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
     } else {
         let req_struct = ident(&format!("{prefix}Required"));
         let fs: Vec<Field> = required.iter().map(|f| (*f).clone()).collect();
-        let decl = struct_fields(p, &fs, true);
+        // A plain argument struct: no serde derive, so no `#[serde]` field attributes.
+        let decl = struct_fields(p, &fs, false);
         let moves = required.iter().map(|f| {
             let n = ident(&f.rust);
             quote!(#n: required.#n)
@@ -991,15 +1005,6 @@ fn client(p: &Provider) -> TokenStream {
             }
         }
     });
-    let conn_setters = p.credentials.iter().enumerate().map(|(i, c)| {
-        let i = Lit::usize_unsuffixed(i);
-        let w = &c.wire;
-        quote! {
-            if let Some(v) = credentials.get(#w) {
-                core.credential(#i, rt::Secret::new(v.clone()));
-            }
-        }
-    });
     quote! {
         const CREDENTIAL_NAMES: &[&str] = &[#(#cred_names),*];
 
@@ -1105,7 +1110,7 @@ fn client(p: &Provider) -> TokenStream {
             let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
             core.base_url(base_url);
             core.settings(settings);
-            #(#conn_setters)*
+            core.credentials_by_name(credentials);
             Ok(Box::new(Client { core: core.build()? }))
         }
     }
@@ -1195,4 +1200,61 @@ fn format(tokens: TokenStream) -> Result<String, String> {
         format!("generated code does not parse: {e}")
     })?;
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    /// More than `MAX_POSITIONAL` required parameters go in a `...Required`
+    /// struct: a plain argument struct, which must not carry `#[serde]`
+    /// attributes (it derives no serde traits, so they would not compile).
+    #[test]
+    fn required_structs_carry_no_serde_attributes() {
+        let spec = r#"
+provider: { name: Many }
+base_url: { environments: { live: "https://api.example.com" }, default: live }
+endpoints:
+  create:
+    description: Five required parameters.
+    method: POST
+    path: /create
+    params:
+      a: { type: integer }
+      b: { type: decimal }
+      c: { type: string }
+      d: { type: date, format: dd/mm/yyyy }
+      e: { type: bool }
+"#;
+        let source = crate::generate_str(std::path::Path::new("many.yaml"), spec)
+            .unwrap_or_else(|d| panic!("{d:?}"));
+        let file: syn::File = syn::parse_str(&source).expect("generated code parses");
+        let required = file
+            .items
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Struct(s) if s.ident == "CreateRequired" => Some(s),
+                _ => None,
+            })
+            .expect("a CreateRequired struct");
+        assert_eq!(required.fields.len(), 5);
+        for f in &required.fields {
+            assert!(
+                !f.attrs.iter().any(|a| a.path().is_ident("serde")),
+                "field {:?} has a serde attribute",
+                f.ident
+            );
+        }
+        // The request struct, which does derive serde, keeps its codecs.
+        let request = file
+            .items
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Struct(s) if s.ident == "CreateRequest" => Some(s),
+                _ => None,
+            })
+            .expect("a CreateRequest struct");
+        assert!(request
+            .fields
+            .iter()
+            .all(|f| f.attrs.iter().any(|a| a.path().is_ident("serde"))));
+    }
 }

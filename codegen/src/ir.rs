@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{suggest, Diagnostic};
 use crate::load::Loaded;
-use crate::names::{camel, snake};
+use crate::names::{camel, camel_part, snake};
 use crate::spec::{self, Literal, Location as SpecLocation};
 use crate::types::{self, Scalar, TypeExpr};
 
@@ -565,7 +565,11 @@ impl Lowerer<'_> {
                 self.err_key(
                     &path,
                     format!("the {what}s `{prev}` and `{wire}` both become `{rust}` in Rust"),
-                    Some("rename one, or give one a `rust_name:`".into()),
+                    Some(match what {
+                        "field" => "rename one, or give one a `rust_name:`".into(),
+                        "enum value" => "give one of them a `name:` (the Rust variant name)".into(),
+                        _ => "rename one of them".into(),
+                    }),
                 );
             }
         }
@@ -597,7 +601,7 @@ impl Lowerer<'_> {
                 let idx = i.to_string();
                 let mut p = path.to_vec();
                 p.extend(["one_of", &idx, "type"]);
-                let ty = self.ty_str(&a.ty, &p, None, &format!("{rust}{}", camel(&a.name)));
+                let ty = self.ty_str(&a.ty, &p, None, &format!("{rust}{}", camel_part(&a.name)));
                 if let Some(ty) = &ty {
                     self.check_union_alt(ty, &p);
                 }
@@ -729,7 +733,7 @@ impl Lowerer<'_> {
             };
             let mut tp = p.clone();
             tp.push("type");
-            let inline_name = format!("{owner}{}", camel(wire));
+            let inline_name = format!("{owner}{}", camel_part(wire));
             let ty = self
                 .ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name)
                 .unwrap_or(Ty::Json);
@@ -751,6 +755,20 @@ impl Lowerer<'_> {
                 let mut np = p.clone();
                 np.push("none_values");
                 self.claim_type(m, &np);
+            }
+            if request && (f.nullable || !f.none_values.is_empty()) {
+                let key = if f.nullable {
+                    "nullable"
+                } else {
+                    "none_values"
+                };
+                let mut kp = p.clone();
+                kp.push(key);
+                self.err_key(
+                    &kp,
+                    format!("`{key}` applies to response fields only"),
+                    Some("a request parameter that may be left out is `optional: true`".into()),
+                );
             }
             let location = if request {
                 self.location(f.location, method.unwrap_or(Method::Post), &p)
@@ -800,6 +818,17 @@ impl Lowerer<'_> {
             for (i, (wire, f)) in fields.iter().enumerate() {
                 for r in &f.requires {
                     match out.iter().find(|o| &o.wire == r) {
+                        Some(o) if !o.may_be_absent => {
+                            let mut p = path.to_vec();
+                            p.extend(["params", wire, "requires"]);
+                            self.err(
+                                &p,
+                                format!("`requires` names `{r}`, which is always sent"),
+                                Some(format!(
+                                    "remove `{r}` from `requires`, or make `{r}` optional"
+                                )),
+                            );
+                        }
                         Some(o) => {
                             let pair = (o.wire.clone(), o.rust.clone());
                             out[i].requires.push(pair);
@@ -966,7 +995,7 @@ impl Lowerer<'_> {
         let spec = &self.l.spec;
         let base = ["endpoints", name];
         let rust = snake(name);
-        let type_prefix = camel(name);
+        let type_prefix = camel_part(name);
         self.claim_type(&format!("{type_prefix}Request"), &base);
         self.claim_type(&format!("{type_prefix}Call"), &base);
 

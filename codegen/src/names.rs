@@ -38,6 +38,17 @@ pub fn snake(wire: &str) -> String {
     finish(ascii_words(wire).to_snake_case(), "field")
 }
 
+/// `UpperCamelCase` text for building a longer name (`Self` + `Request`):
+/// not escaped for keywords, since it never stands alone.
+pub fn camel_part(wire: &str) -> String {
+    let s = ascii_words(wire).to_upper_camel_case();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{s}")
+    } else {
+        s
+    }
+}
+
 /// `UpperCamelCase` name for types and variants: `InProgress`, `SemiAnnually`, `_1`.
 pub fn camel(wire: &str) -> String {
     let s = ascii_words(wire).to_upper_camel_case();
@@ -68,6 +79,8 @@ mod tests {
         assert_eq!(camel("non active"), "NonActive");
         assert_eq!(camel("1"), "V1");
         assert_eq!(camel("self"), "Self_");
+        assert_eq!(camel_part("self"), "Self");
+        assert_eq!(camel_part("2fa"), "V2fa");
         for s in ["type_", "_2fa", "field", "V1", "Self_", "InProgress"] {
             assert!(syn::parse_str::<syn::Ident>(s).is_ok(), "{s}");
         }

@@ -173,7 +173,13 @@ fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
                     ),
                     Some(payload) => {
                         if let Err(msg) = value(p, &e.response, payload, "payload") {
-                            out.push(l.at(&path, format!("the example response does not match the declared response type: {msg}")));
+                            let d = l.at(&path, format!("the example response does not match the declared response type: {msg}"));
+                            out.push(match body.as_str() {
+                                Some(t) if t.trim_start().starts_with(['{', '[']) => d.with_hint(
+                                    "the body is a quoted string; paste the JSON without quotes (YAML reads JSON as it is)",
+                                ),
+                                _ => d,
+                            });
                         }
                     }
                 }
@@ -206,7 +212,7 @@ fn equals(v: &Value, lit: &Literal) -> bool {
 }
 
 fn condition(body: &Value, path: &[String], test: &Test) -> bool {
-    let v = at(body, path);
+    let v = at(body, path).filter(|v| !v.is_null());
     match test {
         Test::Equals(l) => v.is_some_and(|v| equals(v, l)),
         Test::NotEquals(l) => !v.is_some_and(|v| equals(v, l)),

@@ -130,6 +130,18 @@ impl CoreBuilder {
         }
     }
 
+    /// Sets every declared credential found in `credentials`, by name.
+    pub fn credentials_by_name(
+        &mut self,
+        credentials: &std::collections::BTreeMap<String, String>,
+    ) {
+        for (slot, name) in self.credentials.iter_mut().zip(self.credential_names) {
+            if let Some(v) = credentials.get(*name) {
+                *slot = Some(Secret::new(v.clone()));
+            }
+        }
+    }
+
     /// Sets the base URL (scheme and host, optionally a path prefix).
     pub fn base_url(&mut self, url: impl Into<String>) {
         self.base_url = Some(url.into());

@@ -214,7 +214,7 @@ pub trait DatePattern {
 }
 
 /// Formats a date with a spec pattern (`dd/mm/yyyy` gives `23/07/2019`).
-pub fn format_date(date: time::Date, pattern: &str) -> String {
+pub fn format_date(date: &time::Date, pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while !rest.is_empty() {
@@ -284,7 +284,7 @@ impl<P: DatePattern> Codec<time::Date> for Date<P> {
         })
     }
     fn encode<S: Serializer>(v: &time::Date, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_date(*v, P::PATTERN))
+        s.serialize_str(&format_date(v, P::PATTERN))
     }
 }
 
@@ -511,7 +511,7 @@ mod tests {
     fn dates_follow_the_pattern() {
         let d = from_value::<Date<DayFirst>, _>(json!("23/07/2019")).unwrap();
         assert_eq!(d, time::macros::date!(2019 - 07 - 23));
-        assert_eq!(format_date(d, "dd/mm/yyyy"), "23/07/2019");
+        assert_eq!(format_date(&d, "dd/mm/yyyy"), "23/07/2019");
         assert!(from_value::<Date<DayFirst>, _>(json!("2019-07-23")).is_err());
         assert!(from_value::<Date<DayFirst>, _>(json!("31/02/2019")).is_err());
         assert_eq!(

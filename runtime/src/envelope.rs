@@ -57,7 +57,8 @@ impl<'a> Body<'a> {
     }
 
     fn test(&self, c: &Condition) -> bool {
-        let v = self.value(c.path);
+        // `null` counts as absent: `{"error": null}` carries no error.
+        let v = self.value(c.path).filter(|v| !v.is_null());
         match c.test {
             Test::Equals(lit) => v.is_some_and(|v| equals(&v, lit)),
             Test::NotEquals(lit) => !v.is_some_and(|v| equals(&v, lit)),

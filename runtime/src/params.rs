@@ -14,7 +14,8 @@ pub enum Param {
     Str(String),
     /// Whole number.
     Int(i64),
-    /// Exact decimal, written with all its digits (a JSON number, or text in a form).
+    /// Exact decimal, written with all its digits and its scale (`1000.50` stays
+    /// `1000.50`): a JSON number, or text in a form and in signatures.
     Dec(Decimal),
     /// Boolean: `true`/`false` in JSON and forms.
     Bool(bool),
@@ -38,7 +39,7 @@ impl Param {
         match self {
             Param::Str(s) => s.clone(),
             Param::Int(i) => i.to_string(),
-            Param::Dec(d) => d.normalize().to_string(),
+            Param::Dec(d) => d.to_string(),
             Param::Bool(b) => b.to_string(),
             Param::Comma(items) | Param::Array(items) => items
                 .iter()
@@ -57,7 +58,7 @@ impl Param {
         match self {
             Param::Str(s) => write_json_string(s, out),
             Param::Int(i) => out.push_str(&i.to_string()),
-            Param::Dec(d) => out.push_str(&d.normalize().to_string()),
+            Param::Dec(d) => out.push_str(&d.to_string()),
             Param::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Param::Comma(_) => write_json_string(&self.to_text(), out),
             Param::Array(items) => {
@@ -170,7 +171,7 @@ mod tests {
         let mut s = String::new();
         Param::Dec(d).write_json(&mut s);
         assert_eq!(s, "96496048.0450002");
-        assert_eq!(Param::Dec("1000.0".parse().unwrap()).to_text(), "1000");
+        assert_eq!(Param::Dec("1000.50".parse().unwrap()).to_text(), "1000.50");
     }
 
     #[test]
