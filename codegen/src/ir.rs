@@ -618,6 +618,7 @@ impl Lowerer<'_> {
                 &p,
                 "alternative",
             );
+            self.check_union_order(&out, &p);
             if out.len() < 2 {
                 self.err(&p, "a union needs at least two alternatives", None);
             }
@@ -629,6 +630,35 @@ impl Lowerer<'_> {
             name: rust,
             doc: m.description.clone(),
             kind,
+        }
+    }
+
+    /// An alternative that an earlier one always wins over can never be chosen.
+    fn check_union_order(&mut self, alts: &[Alternative], path: &[&str]) {
+        let is_enum = |t: &Ty| matches!(t, Ty::Model(i) if matches!(self.models.get(*i), Some(Some(Model { kind: ModelKind::Enum(_), .. }))));
+        let shadows = |a: &Ty, b: &Ty| match (a, b) {
+            (Ty::Json, _) => true,
+            (Ty::Str, Ty::Int | Ty::Dec | Ty::Timestamp | Ty::Str) => true,
+            (Ty::Dec, Ty::Int | Ty::Timestamp | Ty::Dec) => true,
+            (Ty::Int | Ty::Timestamp, Ty::Int | Ty::Timestamp) => true,
+            (a, Ty::Str | Ty::Int | Ty::Dec | Ty::Timestamp) if is_enum(a) => true,
+            _ => false,
+        };
+        let mut problems = Vec::new();
+        for (j, later) in alts.iter().enumerate() {
+            if let Some(earlier) = alts[..j].iter().find(|e| shadows(&e.ty, &later.ty)) {
+                problems.push(format!(
+                    "the union alternative `{}` can never be chosen: `{}` comes first and accepts the same values",
+                    later.rust, earlier.rust
+                ));
+            }
+        }
+        for msg in problems {
+            self.err(
+                path,
+                msg,
+                Some("the first alternative that decodes wins: put the narrower one first (integer before decimal before string)".into()),
+            );
         }
     }
 
@@ -973,6 +1003,7 @@ impl Lowerer<'_> {
                         doc: None,
                     });
                 }
+                self.check_union_order(&out, path);
                 self.unique(
                     out.iter().map(|a| (a.rust.clone(), a.rust.clone())),
                     path,
@@ -1211,16 +1242,20 @@ impl Lowerer<'_> {
                 vec!["envelope", "pending"]
             },
         );
-        let code = env
-            .error
-            .code
-            .as_ref()
-            .map(|c| self.path_of(c, &["envelope", "error", "code"]));
-        let message = env
-            .error
+        let (error, error_at) = match &ov.error {
+            Some(err) => (err, vec![base[0], base[1], "envelope", "error"]),
+            None => (&env.error, vec!["envelope", "error"]),
+        };
+        let at = |leaf: &'static str| -> Vec<&str> {
+            let mut p = error_at.clone();
+            p.push(leaf);
+            p
+        };
+        let code = error.code.as_ref().map(|c| self.path_of(c, &at("code")));
+        let message = error
             .message
             .as_ref()
-            .map(|c| self.path_of(c, &["envelope", "error", "message"]));
+            .map(|c| self.path_of(c, &at("message")));
 
         // Response.
         let response = match &e.response {
@@ -1475,7 +1510,16 @@ impl Lowerer<'_> {
                     if !lit.is_empty() {
                         out.push(Piece::Lit(std::mem::take(&mut lit)));
                     }
-                    if let Some(i) = self.l.spec.credentials.keys().position(|k| k == name) {
+                    let is_field =
+                        params.iter().any(|p| p.wire == name) || fixed.iter().any(|f| f.1 == name);
+                    if is_field && self.l.spec.credentials.keys().any(|k| k == name) {
+                        self.err(
+                            at,
+                            format!("`{{{name}}}` is both a credential and a request value of `{endpoint}`"),
+                            Some("rename the credential so the template says which one it means".into()),
+                        );
+                        ok = false;
+                    } else if let Some(i) = self.l.spec.credentials.keys().position(|k| k == name) {
                         out.push(Piece::Credential(i));
                     } else if params.iter().any(|p| p.wire == name)
                         || fixed.iter().any(|f| f.1 == name)

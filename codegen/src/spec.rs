@@ -513,6 +513,9 @@ pub struct EnvelopeOverride {
     /// Replaces the pending conditions.
     #[serde(default)]
     pub pending: Option<Vec<Condition>>,
+    /// Replaces where the error code and message are read.
+    #[serde(default)]
+    pub error: Option<ErrorFields>,
 }
 
 /// A response declaration.

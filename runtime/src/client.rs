@@ -444,14 +444,18 @@ impl Core {
         for (loc, n, text, param) in &placed {
             match loc {
                 Location::Query => {
-                    query.append_pair(n, text);
+                    for t in texts(param, text) {
+                        query.append_pair(n, &t);
+                    }
                     has_query = true;
                 }
                 Location::Body => {
                     body_fields += 1;
                     match op.encoding {
                         Encoding::Form => {
-                            form.append_pair(n, text);
+                            for t in texts(param, text) {
+                                form.append_pair(n, &t);
+                            }
                         }
                         Encoding::Json => {
                             if body_fields > 1 {
@@ -738,6 +742,15 @@ impl Core {
         };
         let mut de = serde_json::Deserializer::from_str(raw.get());
         C::decode(&mut de).map_err(|e| undecodable(format!("payload: {e}")))
+    }
+}
+
+/// The texts a value is written as in a query or form: one per item for an
+/// array (`ids=1&ids=2`), else the value's text.
+fn texts(param: &Option<&Param>, text: &str) -> Vec<String> {
+    match param {
+        Some(Param::Array(items)) => items.iter().map(Param::to_text).collect(),
+        _ => vec![text.to_owned()],
     }
 }
 

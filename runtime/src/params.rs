@@ -21,7 +21,8 @@ pub enum Param {
     Bool(bool),
     /// A list written `a,b,c` in one value.
     Comma(Vec<Param>),
-    /// A list written as a JSON array (JSON bodies only; repeated keys elsewhere).
+    /// A list written as a JSON array in JSON bodies, and as repeated keys
+    /// (`ids=1&ids=2`) in queries and forms.
     Array(Vec<Param>),
     /// Any JSON value.
     Json(serde_json::Value),
