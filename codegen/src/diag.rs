@@ -78,8 +78,13 @@ impl Diagnostic {
         s
     }
 
-    /// The rustc-style rendering; `color` adds ANSI colours.
+    /// The rustc-style rendering (what build.rs prints); `color` adds ANSI colours.
     pub fn render(&self, color: bool) -> String {
+        self.render_as(Style::Rustc, color)
+    }
+
+    /// Renders in `style`; `color` adds ANSI colours.
+    pub fn render_as(&self, style: Style, color: bool) -> String {
         let (red, blue, bold, reset) = if color {
             ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
         } else {
@@ -87,13 +92,22 @@ impl Diagnostic {
         };
         let gutter = self.pos.line.max(1).to_string().len();
         let pad = " ".repeat(gutter);
-        let mut out = format!("{red}error{reset}{bold}: {}{reset}\n", self.message);
-        out.push_str(&format!(
-            "{pad}{blue}-->{reset} {}:{}:{}\n",
+        let place = format!(
+            "{}:{}:{}",
             self.file.display(),
             self.pos.line,
             self.pos.column
-        ));
+        );
+        let mut out = match style {
+            Style::Rustc => format!(
+                "{red}error{reset}{bold}: {}{reset}\n{pad}{blue}-->{reset} {place}\n",
+                self.message
+            ),
+            Style::Compact => format!(
+                "{bold}{place}:{reset} {red}error{reset}{bold}: {}{reset}\n",
+                self.message
+            ),
+        };
         if let Some(line) = &self.source_line {
             let shown: String = line.replace('\t', " ");
             let col = self.pos.column.max(1);
@@ -119,6 +133,16 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// How a diagnostic is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `error: message` then ` --> file:line:column`, as rustc (build.rs output).
+    Rustc,
+    /// `file:line:column: error: message` first, as compilers print for editors
+    /// and grep (`codegen check`).
+    Compact,
 }
 
 impl fmt::Display for Diagnostic {

@@ -51,7 +51,10 @@ fn check_reports_every_problem_with_position_and_hint() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     let name = file.display().to_string();
-    assert!(err.contains(&format!("{name}:6:11")), "{err}");
+    assert!(
+        err.contains(&format!("{name}:6:11: error: the path names `{{id}}`")),
+        "{err}"
+    );
     assert!(
         err.contains("the path names `{id}`, which is not a parameter"),
         "{err}"

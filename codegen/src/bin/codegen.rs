@@ -57,7 +57,7 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 fn print(diags: &[codegen::Diagnostic], color: bool) {
     for d in diags {
-        eprintln!("{}", d.render(color));
+        eprintln!("{}", d.render_as(codegen::diag::Style::Compact, color));
     }
     eprintln!("{} problem(s) found", diags.len());
 }
