@@ -37,9 +37,48 @@ fn docs(text: Option<&str>) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Spec text made safe for rustdoc: it is prose from provider documents, so
+/// `[status]` must not become an intra-doc link, `<html>` not a tag, and a bare
+/// URL becomes a link (`<https://...>`). Backtick code spans are kept as written.
+fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        for (i, part) in line.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            if i % 2 == 1 {
+                out.push_str(part);
+                continue;
+            }
+            let mut words = Vec::new();
+            for word in part.split(' ') {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    let url = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+                    words.push(format!("<{url}>{}", &word[url.len()..]));
+                } else {
+                    words.push(
+                        word.replace('\\', "\\\\")
+                            .replace('[', "\\[")
+                            .replace(']', "\\]")
+                            .replace('<', "&lt;")
+                            .replace('>', "&gt;"),
+                    );
+                }
+            }
+            out.push_str(&words.join(" "));
+        }
+    }
+    out
+}
+
+/// Docs from spec text, or `fallback` (generated text) when the spec has none.
 fn doc_or(text: Option<&str>, fallback: String) -> TokenStream {
     match text {
-        Some(t) if !t.trim().is_empty() => docs(Some(t)),
+        Some(t) if !t.trim().is_empty() => docs(Some(&sanitize(t))),
         _ => docs(Some(&fallback)),
     }
 }
@@ -195,6 +234,24 @@ fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream
         .collect()
 }
 
+/// `f` when `call` is exactly `f(v)`, so lists map with `.map(f)` rather than
+/// `.map(|v| f(v))`, which clippy rejects in generated code (`redundant_closure`).
+fn callee(call: &TokenStream) -> Option<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = call.clone().into_iter().collect();
+    let (last, head) = tokens.split_last()?;
+    match last {
+        TokenTree::Group(g)
+            if g.delimiter() == Delimiter::Parenthesis
+                && g.stream().to_string() == "v"
+                && !head.is_empty() =>
+        {
+            Some(head.iter().cloned().collect())
+        }
+        _ => None,
+    }
+}
+
 /// Converts `access` (an expression of type `&T`) into an `rt::params::Param`.
 fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> TokenStream {
     match ty {
@@ -204,12 +261,13 @@ fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> T
         }
         Ty::List(t) => {
             let inner = param_expr(p, t, ListStyle::Comma, quote!(v));
+            let f = callee(&inner).unwrap_or(quote!(|v| #inner));
             match style {
                 ListStyle::Comma => {
-                    quote!(rt::params::Param::Comma(#access.iter().map(|v| #inner).collect()))
+                    quote!(rt::params::Param::Comma(#access.iter().map(#f).collect()))
                 }
                 ListStyle::Array => {
-                    quote!(rt::params::Param::Array(#access.iter().map(|v| #inner).collect()))
+                    quote!(rt::params::Param::Array(#access.iter().map(#f).collect()))
                 }
             }
         }
@@ -930,7 +988,7 @@ fn client(p: &Provider) -> TokenStream {
     if has_envs {
         let vs = p.environments.iter().enumerate().map(|(i, e)| {
             let n = ident(&e.rust);
-            let d = format!(" `{}`: {}", e.wire, e.url);
+            let d = format!(" `{}`: <{}>", e.wire, e.url);
             let default = if p.default_environment == Some(i) {
                 quote!(#[default])
             } else {
@@ -987,13 +1045,13 @@ fn client(p: &Provider) -> TokenStream {
         }
     });
     let base_doc = match (&p.base_url_doc, p.default_environment.is_some()) {
-        (Some(d), _) => format!(" Calls this base URL: {d}"),
+        (Some(d), _) => format!(" Calls this base URL: {}", sanitize(d)),
         (None, true) => " Calls this base URL instead of the default environment (tests point it at a local server).".to_owned(),
         (None, false) => " The base URL to call (required: this provider has no default host).".to_owned(),
     };
     let client_doc = format!(
         " Client for {}. Build one with [`Client::builder`]; it is cheap to clone and share.",
-        p.name
+        sanitize(&p.name)
     );
     let arms = p.endpoints.iter().map(|e| {
         let w = &e.wire;
@@ -1137,10 +1195,10 @@ pub fn provider_source(p: &Provider) -> Result<String, String> {
 
 /// Module docs for the index.
 fn module_doc(p: &Provider) -> String {
-    let mut s = format!("{}\n", p.name);
+    let mut s = format!("{}\n", sanitize(&p.name));
     if let Some(d) = &p.doc {
         s.push('\n');
-        s.push_str(d.trim_end());
+        s.push_str(sanitize(d).trim_end());
         s.push('\n');
     }
     if let Some(u) = &p.docs_url {
@@ -1204,6 +1262,48 @@ fn format(tokens: TokenStream) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    /// List parameters map each item with the conversion function itself when
+    /// it takes the item as is, and keep a closure when it does more.
+    #[test]
+    fn list_items_map_without_redundant_closures() {
+        let spec = r#"
+provider: { name: Lists }
+base_url: { environments: { live: "https://api.example.com" }, default: live }
+models:
+  Item: { fields: { a: { type: integer } } }
+endpoints:
+  batch:
+    description: Lists of several element types.
+    method: POST
+    path: /batch
+    params:
+      ids: { type: "list<integer>" }
+      names: { type: "list<string>", style: array }
+      items: { type: "list<Item>", optional: true }
+      days: { type: "list<date>", format: yyyy-mm-dd, optional: true }
+"#;
+        let source = crate::generate_str(std::path::Path::new("lists.yaml"), spec)
+            .unwrap_or_else(|d| panic!("{d:?}"));
+        let flat: String = source.split_whitespace().collect();
+        assert!(
+            flat.contains("self.ids.iter().map(rt::params::ToParam::to_param).collect()"),
+            "{source}"
+        );
+        assert!(
+            flat.contains("self.names.iter().map(rt::params::ToParam::to_param).collect()"),
+            "{source}"
+        );
+        assert!(
+            flat.contains("v.iter().map(rt::params::Param::json).collect()"),
+            "{source}"
+        );
+        assert!(flat.contains(".map(|v|rt::params::Param::Str("), "{source}");
+        assert!(
+            !flat.contains("|v|rt::params::ToParam::to_param(v)"),
+            "{source}"
+        );
+    }
+
     /// More than `MAX_POSITIONAL` required parameters go in a `...Required`
     /// struct: a plain argument struct, which must not carry `#[serde]`
     /// attributes (it derives no serde traits, so they would not compile).
@@ -1256,5 +1356,19 @@ endpoints:
             .fields
             .iter()
             .all(|f| f.attrs.iter().any(|a| a.path().is_ident("serde"))));
+    }
+}
+
+#[cfg(test)]
+mod sanitize_tests {
+    use super::sanitize;
+
+    #[test]
+    fn spec_text_is_safe_for_rustdoc() {
+        assert_eq!(
+            sanitize("Array ( [status] => Success ) <b>, see https://x.io/a. Keep `a[0] <b>`"),
+            "Array ( \\[status\\] =&gt; Success ) &lt;b&gt;, see <https://x.io/a>. Keep `a[0] <b>`"
+        );
+        assert_eq!(sanitize("a\\b\nline two"), "a\\\\b\nline two");
     }
 }
