@@ -58,14 +58,25 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
                 mut m: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut out: Vec<(String, V)> = Vec::new();
+                // Duplicates: a scan for the usual handful of keys, a set once a
+                // mapping is large (thousands of endpoints or models), where
+                // scanning every earlier key would make loading quadratic.
+                let mut index: Option<std::collections::HashSet<String>> = None;
                 while let Some(k) = m.next_key::<String>()? {
-                    if out.iter().any(|(e, _)| *e == k) {
+                    let duplicate = match &mut index {
+                        Some(keys) => !keys.insert(k.clone()),
+                        None => out.iter().any(|(e, _)| *e == k),
+                    };
+                    if duplicate {
                         return Err(serde::de::Error::custom(format!(
                             "duplicate key `{k}`: each name may appear once in a mapping"
                         )));
                     }
                     let v = m.next_value()?;
                     out.push((k, v));
+                    if index.is_none() && out.len() >= 32 {
+                        index = Some(out.iter().map(|(k, _)| k.clone()).collect());
+                    }
                 }
                 Ok(Ordered(out))
             }
@@ -577,4 +588,26 @@ pub enum ExampleOutcome {
     Error,
     /// The call reports "pending".
     Pending,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ordered;
+
+    /// Small mappings find duplicates by scanning, large ones through a set
+    /// (see the visitor): the same keys, order and error either way.
+    #[test]
+    fn duplicate_keys_are_refused_in_small_and_large_mappings() {
+        for n in [3usize, 100] {
+            let mut yaml: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            let ok: Ordered<usize> = serde_yaml::from_str(&yaml).unwrap();
+            assert_eq!(ok.len(), n);
+            let last = format!("k{}", n - 1);
+            assert_eq!(ok.keys().last(), Some(last.as_str()));
+            assert_eq!(ok.get("k1"), Some(&1));
+            yaml.push_str("k1: 7\n");
+            let err = serde_yaml::from_str::<Ordered<usize>>(&yaml).unwrap_err();
+            assert!(err.to_string().contains("duplicate key `k1`"), "{err}");
+        }
+    }
 }

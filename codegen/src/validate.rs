@@ -6,21 +6,25 @@
 //! so an example that passes here decodes at run time; the generic contract
 //! tests confirm it with the real generated types.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
 use crate::diag::{suggest, Diagnostic};
 use crate::ir::{Endpoint, ModelKind, Provider, Test, Ty};
 use crate::load::Loaded;
-use crate::spec::{ExampleOutcome, Literal};
+use crate::spec::{self, ExampleOutcome, Literal};
 
 /// Every problem the IR-level checks find.
 pub fn check(l: &Loaded, p: &Provider) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     recursion(l, p, &mut out);
+    // Looked up once: `Ordered::get` scans, which per endpoint is quadratic.
+    let spec_endpoints: HashMap<&str, &spec::Endpoint> = l.spec.endpoints.iter().collect();
     for e in &p.endpoints {
-        examples(l, p, e, &mut out);
+        if let Some(spec_e) = spec_endpoints.get(e.wire.as_str()) {
+            examples(l, p, e, spec_e, &mut out);
+        }
     }
     out
 }
@@ -84,10 +88,13 @@ fn recursion(l: &Loaded, p: &Provider, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn examples(l: &Loaded, p: &Provider, e: &Endpoint, out: &mut Vec<Diagnostic>) {
-    let Some(spec_e) = l.spec.endpoints.get(&e.wire) else {
-        return;
-    };
+fn examples(
+    l: &Loaded,
+    p: &Provider,
+    e: &Endpoint,
+    spec_e: &spec::Endpoint,
+    out: &mut Vec<Diagnostic>,
+) {
     for (i, ex) in spec_e.examples.iter().enumerate() {
         let idx = i.to_string();
         let base = ["endpoints", e.wire.as_str(), "examples", idx.as_str()];
