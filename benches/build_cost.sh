@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build cost of the generated crate (docs/performance.md, section 2).
 #
-#   bash benches/build_cost.sh [RUNS]
+#   bash benches/build_cost.sh [RUNS]     (RUNS of each no-op build, default 10;
+#                                        half as many of the slower measurements)
 #
 # Measures, in a private copy of the committed tree (git archive HEAD) with
 # its own target directory, so that other people's builds and edits neither
@@ -19,6 +20,7 @@
 set -euo pipefail
 
 RUNS=${1:-10}
+SLOW_RUNS=$(( (RUNS + 1) / 2 ))
 REPO=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 WORK=${BUILD_COST_DIR:-$(mktemp -d /tmp/build-cost.XXXXXX)}
 SRC=$WORK/src
@@ -32,17 +34,17 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 have_hyperfine() { command -v hyperfine >/dev/null; }
 
-# time_cmd NAME PREPARE COMMAND: median wall seconds of RUNS runs, in results/NAME.
+# time_cmd NAME RUNS PREPARE COMMAND: median wall seconds of RUNS runs, in results/NAME.
 time_cmd() {
-  local name=$1 prepare=$2 cmd=$3
+  local name=$1 runs=$2 prepare=$3 cmd=$4
   if have_hyperfine; then
-    hyperfine --style basic --warmup 1 --runs "$RUNS" --prepare "$prepare" \
+    hyperfine --style basic --warmup 1 --runs "$runs" --prepare "$prepare" \
       --export-json "$WORK/results/$name.json" "$cmd" >&2
     jq -r '.results[0].median' "$WORK/results/$name.json" > "$WORK/results/$name"
   else
     local times=()
     bash -c "$prepare" && bash -c "$cmd" >/dev/null 2>&1 # warm-up
-    for _ in $(seq "$RUNS"); do
+    for _ in $(seq "$runs"); do
       bash -c "$prepare"
       local t0 t1
       t0=$(date +%s.%N)
@@ -67,7 +69,7 @@ stamp() { stat -c '%n %.9Y' "$OUT_FILE" "$OUT_DIR"/*.rs; }
 before=$(stamp)
 
 echo "== no-op build"
-time_cmd noop_build "true" "cargo build -q"
+time_cmd noop_build "$RUNS" "true" "cargo build -q"
 after=$(stamp)
 if [ "$before" = "$after" ]; then
   echo "no-op build did not rerun codegen: build-script output and generated files unchanged"
@@ -78,7 +80,7 @@ cargo build -v 2>&1 | grep -E 'Fresh providers|Running .*build-script|Dirty prov
 
 echo "== rebuild after touching a spec"
 t_before=$(stat -c %.9Y "$OUT_FILE")
-time_cmd touch_spec_build "touch specs/k7_antivirus.yaml" "cargo build -q"
+time_cmd touch_spec_build "$SLOW_RUNS" "touch specs/k7_antivirus.yaml" "cargo build -q"
 t_after=$(stat -c %.9Y "$OUT_FILE")
 if [ "$t_before" != "$t_after" ]; then
   echo "touching a spec reran the build script (its output file is newer)"
@@ -122,7 +124,7 @@ RS
   lines=$(wc -l < "$crate/gen/synth.rs")
   echo "N=$n: $lines generated lines"
   echo "$lines" > "$WORK/results/lines_$n"
-  (cd "$crate" && time_cmd "check_$n" "touch src/lib.rs" "cargo check -q")
+  (cd "$crate" && time_cmd "check_$n" "$SLOW_RUNS" "touch src/lib.rs" "cargo check -q")
 done
 
 echo

@@ -10,12 +10,15 @@
 //!
 //! `cargo bench --bench runtime`; about 1 minute.
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Duration;
 
 use providers::k7_antivirus::Client;
+use providers::runtime::codec::{Codec, Plain};
 use providers::runtime::reexport::reqwest;
 use providers_mock::{MockServer, Reply};
+use serde_json::value::RawValue;
 
 #[path = "support/report.rs"]
 mod report;
@@ -119,6 +122,28 @@ fn main() {
             .iter(|| async { black_box(hand.balance().await.expect("call")) })
     });
     g.finish();
+
+    // Where the difference goes, for the CPU-only parts that can be measured
+    // without the network: decoding this body into the generated `Balance`
+    // (exact decimals through `rt::codec::Dec`) against the hand-written f64
+    // struct, and the envelope's work on it (a replica: the runtime's reader is private).
+    let mut g = c.benchmark_group("runtime_k7_balance_parts");
+    g.sample_size(50)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    g.bench_function("generated_decode", |b| {
+        b.iter(|| {
+            let mut de = serde_json::Deserializer::from_str(black_box(BODY));
+            <Plain as Codec<providers::k7_antivirus::Balance>>::decode(&mut de).expect("decodes")
+        })
+    });
+    g.bench_function("plain_decode", |b| {
+        b.iter(|| serde_json::from_str::<Balance>(black_box(BODY)).expect("decodes"))
+    });
+    g.bench_function("envelope_replica", |b| {
+        b.iter(|| envelope_replica(black_box(BODY.as_bytes())))
+    });
+    g.finish();
     c.final_summary();
 
     if !report::full_run() {
@@ -141,6 +166,27 @@ fn main() {
             report::time(gen - base)
         );
     }
+    let parts = ["generated_decode", "plain_decode", "envelope_replica"]
+        .map(|p| medians.ns(&format!("runtime_k7_balance_parts/{p}")));
+    if let [Some(gd), Some(pd), Some(env)] = parts {
+        println!(
+            "parts: decode generated {} vs hand-written {} (+{}), envelope replica {}",
+            report::time(gd),
+            report::time(pd),
+            report::time(gd - pd),
+            report::time(env)
+        );
+        if let (Some(gen), Some(base)) = (gen, base) {
+            let rest = (gen - base) - (gd - pd) - env;
+            println!(
+                "difference per call {} = decode {} + envelope {} + the rest (encode, boxing, tracing, body read) {}",
+                report::time(gen - base),
+                report::time(gd - pd),
+                report::time(env),
+                report::time(rest)
+            );
+        }
+    }
     println!(
         "alternating blocks ({} rounds of {BLOCK} calls each way): median ratio {:.3}, min {:.3}, max {:.3}",
         interleaved.len(),
@@ -150,6 +196,27 @@ fn main() {
     );
     println!("server saw {} requests", server.request_count());
     report::print_load();
+}
+
+/// The serde_json work of `runtime/src/envelope.rs` on this answer, kept in
+/// step with it by hand: UTF-8 check, `Body::parse` (the root as a `RawValue`,
+/// then its fields into a map with owned keys), `holds` for K7's success
+/// condition (`status` not `false`: absent here) and `at` for the payload `""`
+/// (the root).
+fn envelope_replica(body: &[u8]) -> usize {
+    let text = std::str::from_utf8(body).expect("utf-8");
+    let root: &RawValue = serde_json::from_str(text).expect("json");
+    let fields: Option<BTreeMap<String, &RawValue>> = if root.get().trim_start().starts_with('{') {
+        serde_json::from_str(root.get()).ok()
+    } else {
+        None
+    };
+    let status: Option<serde_json::Value> = fields
+        .as_ref()
+        .and_then(|f| f.get("status"))
+        .and_then(|raw| serde_json::from_str(raw.get()).ok());
+    assert!(status.is_none());
+    root.get().len()
 }
 
 const BLOCK: usize = 200;

@@ -155,11 +155,12 @@ impl Medians {
 
 /// `1234567.0` ns as `1.235 ms`.
 pub fn time(ns: f64) -> String {
-    if ns >= 1e9 {
+    let a = ns.abs();
+    if a >= 1e9 {
         format!("{:.3} s", ns / 1e9)
-    } else if ns >= 1e6 {
+    } else if a >= 1e6 {
         format!("{:.3} ms", ns / 1e6)
-    } else if ns >= 1e3 {
+    } else if a >= 1e3 {
         format!("{:.3} µs", ns / 1e3)
     } else {
         format!("{ns:.1} ns")
