@@ -1,4 +1,5 @@
-//! Valid but odd specs must generate code that compiles without warnings:
+//! Valid but odd specs must generate code that compiles, and documents,
+//! without warnings:
 //! Rust keywords and non-identifier wire names everywhere, unicode text, deep
 //! nesting, and a 300-endpoint spec. The specs are built by `build.rs` of a
 //! scratch crate (the same path users take), checked with `-D warnings`.
@@ -88,6 +89,21 @@ fn odd_specs_generate_code_that_compiles_without_warnings() {
     assert!(
         out.status.success(),
         "the odd specs do not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Their rustdoc builds without warnings too (links, HTML, code spans in spec text).
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&krate)
+        .args(["doc", "--no-deps", "--all-features", "--quiet"])
+        .env("CARGO_TARGET_DIR", root.join("target/odd-specs"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .expect("run cargo doc");
+    assert!(
+        out.status.success(),
+        "the odd specs' docs have warnings:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
