@@ -37,9 +37,48 @@ fn docs(text: Option<&str>) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Spec text made safe for rustdoc: it is prose from provider documents, so
+/// `[status]` must not become an intra-doc link, `<html>` not a tag, and a bare
+/// URL becomes a link (`<https://...>`). Backtick code spans are kept as written.
+fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        for (i, part) in line.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            if i % 2 == 1 {
+                out.push_str(part);
+                continue;
+            }
+            let mut words = Vec::new();
+            for word in part.split(' ') {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    let url = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+                    words.push(format!("<{url}>{}", &word[url.len()..]));
+                } else {
+                    words.push(
+                        word.replace('\\', "\\\\")
+                            .replace('[', "\\[")
+                            .replace(']', "\\]")
+                            .replace('<', "&lt;")
+                            .replace('>', "&gt;"),
+                    );
+                }
+            }
+            out.push_str(&words.join(" "));
+        }
+    }
+    out
+}
+
+/// Docs from spec text, or `fallback` (generated text) when the spec has none.
 fn doc_or(text: Option<&str>, fallback: String) -> TokenStream {
     match text {
-        Some(t) if !t.trim().is_empty() => docs(Some(t)),
+        Some(t) if !t.trim().is_empty() => docs(Some(&sanitize(t))),
         _ => docs(Some(&fallback)),
     }
 }
@@ -949,7 +988,7 @@ fn client(p: &Provider) -> TokenStream {
     if has_envs {
         let vs = p.environments.iter().enumerate().map(|(i, e)| {
             let n = ident(&e.rust);
-            let d = format!(" `{}`: {}", e.wire, e.url);
+            let d = format!(" `{}`: <{}>", e.wire, e.url);
             let default = if p.default_environment == Some(i) {
                 quote!(#[default])
             } else {
@@ -1006,13 +1045,13 @@ fn client(p: &Provider) -> TokenStream {
         }
     });
     let base_doc = match (&p.base_url_doc, p.default_environment.is_some()) {
-        (Some(d), _) => format!(" Calls this base URL: {d}"),
+        (Some(d), _) => format!(" Calls this base URL: {}", sanitize(d)),
         (None, true) => " Calls this base URL instead of the default environment (tests point it at a local server).".to_owned(),
         (None, false) => " The base URL to call (required: this provider has no default host).".to_owned(),
     };
     let client_doc = format!(
         " Client for {}. Build one with [`Client::builder`]; it is cheap to clone and share.",
-        p.name
+        sanitize(&p.name)
     );
     let arms = p.endpoints.iter().map(|e| {
         let w = &e.wire;
@@ -1156,10 +1195,10 @@ pub fn provider_source(p: &Provider) -> Result<String, String> {
 
 /// Module docs for the index.
 fn module_doc(p: &Provider) -> String {
-    let mut s = format!("{}\n", p.name);
+    let mut s = format!("{}\n", sanitize(&p.name));
     if let Some(d) = &p.doc {
         s.push('\n');
-        s.push_str(d.trim_end());
+        s.push_str(sanitize(d).trim_end());
         s.push('\n');
     }
     if let Some(u) = &p.docs_url {
@@ -1317,5 +1356,19 @@ endpoints:
             .fields
             .iter()
             .all(|f| f.attrs.iter().any(|a| a.path().is_ident("serde"))));
+    }
+}
+
+#[cfg(test)]
+mod sanitize_tests {
+    use super::sanitize;
+
+    #[test]
+    fn spec_text_is_safe_for_rustdoc() {
+        assert_eq!(
+            sanitize("Array ( [status] => Success ) <b>, see https://x.io/a. Keep `a[0] <b>`"),
+            "Array ( \\[status\\] =&gt; Success ) &lt;b&gt;, see <https://x.io/a>. Keep `a[0] <b>`"
+        );
+        assert_eq!(sanitize("a\\b\nline two"), "a\\\\b\nline two");
     }
 }
