@@ -87,6 +87,7 @@ fn doc_or(text: Option<&str>, fallback: String) -> TokenStream {
 fn rust_ty(p: &Provider, ty: &Ty) -> TokenStream {
     match ty {
         Ty::Str => quote!(String),
+        Ty::Secret => quote!(rt::Secret),
         Ty::Int => quote!(i64),
         Ty::Dec => quote!(rt::Decimal),
         Ty::Bool => quote!(bool),
@@ -132,6 +133,7 @@ fn date_marker(p: &Provider, i: usize) -> syn::Ident {
 fn codec(p: &Provider, ty: &Ty) -> Option<TokenStream> {
     Some(match ty {
         Ty::Str => quote!(rt::codec::Str),
+        Ty::Secret => quote!(rt::codec::SecretText),
         Ty::Int => quote!(rt::codec::Int),
         Ty::Dec => quote!(rt::codec::Dec),
         Ty::Bool => quote!(rt::codec::Bool),
@@ -188,6 +190,8 @@ fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
         // Short, readable forms for the common cases.
         let short = match c.to_string().as_str() {
             "rt :: codec :: Str" => Some("rt::with::str"),
+            "rt :: codec :: SecretText" => Some("rt::with::secret"),
+            "rt :: codec :: Opt < rt :: codec :: SecretText >" => Some("rt::with::opt_secret"),
             "rt :: codec :: Int" => Some("rt::with::int"),
             "rt :: codec :: Dec" => Some("rt::with::dec"),
             "rt :: codec :: Bool" => Some("rt::with::bool"),
@@ -440,7 +444,7 @@ fn operations(p: &Provider) -> TokenStream {
             .cloned()
             .unwrap_or_default();
         out.extend(quote! {
-            /// Auth placements shared by most endpoints.
+            /// Auth placements shared by several endpoints.
             const AUTH: &[rt::op::Auth] = #t;
         });
     }
@@ -451,7 +455,7 @@ fn operations(p: &Provider) -> TokenStream {
             .cloned()
             .unwrap_or_default();
         out.extend(quote! {
-            /// Response envelope shared by most endpoints.
+            /// Response envelope shared by several endpoints.
             const ENVELOPE: rt::op::Envelope = #t;
         });
     }
@@ -677,6 +681,34 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
                 let e = param_expr(p, &a.ty, ListStyle::Comma, quote!(v));
                 quote!(Self::#n(v) => #e)
             });
+            // `From` for each alternative whose type no other alternative shares,
+            // so callers write `Website::from(42)` or pass `"example.com".into()`.
+            let froms = alts
+                .iter()
+                .filter(|a| alts.iter().filter(|b| b.ty == a.ty).count() == 1)
+                .map(|a| {
+                    let n = ident(&a.rust);
+                    let t = rust_ty(p, &a.ty);
+                    let from_str = if a.ty == Ty::Str {
+                        quote! {
+                            impl From<&str> for #name {
+                                fn from(v: &str) -> Self {
+                                    Self::#n(v.to_owned())
+                                }
+                            }
+                        }
+                    } else {
+                        TokenStream::new()
+                    };
+                    quote! {
+                        impl From<#t> for #name {
+                            fn from(v: #t) -> Self {
+                                Self::#n(v)
+                            }
+                        }
+                        #from_str
+                    }
+                });
             let expected = format!(
                 "expected one of: {}",
                 alts.iter()
@@ -714,6 +746,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
                         }
                     }
                 }
+                #(#froms)*
             }
         }
     }
@@ -724,6 +757,7 @@ fn arg(p: &Provider, f: &Field) -> (TokenStream, TokenStream) {
     let n = ident(&f.rust);
     match f.ty {
         Ty::Str => (quote!(impl Into<String>), quote!(#n.into())),
+        Ty::Secret => (quote!(impl Into<rt::Secret>), quote!(#n.into())),
         _ => (rust_ty(p, &f.ty), quote!(#n)),
     }
 }
@@ -803,9 +837,18 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
     );
     let mut notes = format!(" `{} {}`", e.method_str(), e.path_text);
     if e.moves_money {
+        notes.push_str(&match &e.reference {
+            Some(r) => format!(
+                ". Moves money: never retried; if the answer is lost the call fails with \
+                 [`rt::Error::OutcomeUnknown`] carrying `{r}`: look the transaction up by it before trying again."
+            ),
+            None => ". Moves money: never retried; if the answer is lost the call fails with \
+                 [`rt::Error::OutcomeUnknown`]: check the provider's records before trying again."
+                .to_owned(),
+        });
+    } else if !e.idempotent {
         notes.push_str(
-            ". Moves money: never retried; if the answer is lost the call fails with \
-             [`rt::Error::OutcomeUnknown`] carrying the reference, and the transaction must be looked up before trying again.",
+            ". Not idempotent: never retried; a lost answer is [`rt::Error::OutcomeUnknown`].",
         );
     } else if e.idempotent {
         notes.push_str(". Idempotent: retried on connection failures, 429 and 502-504.");
@@ -834,7 +877,7 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
         let inits = required.iter().map(|f| {
             let n = ident(&f.rust);
             match f.ty {
-                Ty::Str => quote!(#n: #n.into()),
+                Ty::Str | Ty::Secret => quote!(#n: #n.into()),
                 _ => quote!(#n),
             }
         });

@@ -22,6 +22,8 @@ pub use crate::spec::{Algorithm, DigestOutput, Encoding, ListStyle, Method};
 pub enum Ty {
     /// `String`
     Str,
+    /// `Secret`: text that never prints
+    Secret,
     /// `i64`
     Int,
     /// `Decimal`
@@ -638,7 +640,9 @@ impl Lowerer<'_> {
         let is_enum = |t: &Ty| matches!(t, Ty::Model(i) if matches!(self.models.get(*i), Some(Some(Model { kind: ModelKind::Enum(_), .. }))));
         let shadows = |a: &Ty, b: &Ty| match (a, b) {
             (Ty::Json, _) => true,
-            (Ty::Str, Ty::Int | Ty::Dec | Ty::Timestamp | Ty::Str) => true,
+            (Ty::Str | Ty::Secret, Ty::Int | Ty::Dec | Ty::Timestamp | Ty::Str | Ty::Secret) => {
+                true
+            }
             (Ty::Dec, Ty::Int | Ty::Timestamp | Ty::Dec) => true,
             (Ty::Int | Ty::Timestamp, Ty::Int | Ty::Timestamp) => true,
             (a, Ty::Str | Ty::Int | Ty::Dec | Ty::Timestamp) if is_enum(a) => true,
@@ -767,6 +771,16 @@ impl Lowerer<'_> {
             let ty = self
                 .ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name)
                 .unwrap_or(Ty::Json);
+            let ty = match (f.secret, ty) {
+                (true, Ty::Str) => Ty::Secret,
+                (true, other) => {
+                    let mut sp = p.clone();
+                    sp.push("secret");
+                    self.err_key(&sp, "`secret` applies to `string` fields only", None);
+                    other
+                }
+                (false, other) => other,
+            };
             if f.format.is_some() && !contains_date(&ty) {
                 let mut fp = p.clone();
                 fp.push("format");
@@ -1130,7 +1144,10 @@ impl Lowerer<'_> {
                 );
             }
             if p.location == Location::Path
-                && !matches!(p.ty, Ty::Str | Ty::Int | Ty::Dec | Ty::Bool | Ty::Model(_))
+                && !matches!(
+                    p.ty,
+                    Ty::Str | Ty::Secret | Ty::Int | Ty::Dec | Ty::Bool | Ty::Model(_)
+                )
             {
                 self.err(
                     &[base[0], base[1], "params", &p.wire, "type"],

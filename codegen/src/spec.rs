@@ -431,6 +431,10 @@ pub struct Field {
     /// Requests only: this parameter may only be given together with these others.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// A secret (password, key) in a `string` field: the Rust type is
+    /// `Secret`, which never prints. Default: false.
+    #[serde(default)]
+    pub secret: bool,
     /// An example value (documentation only).
     #[serde(default)]
     pub example: Option<serde_json::Value>,

@@ -233,7 +233,7 @@ fn condition(body: &Value, path: &[String], test: &Test) -> bool {
 fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
     let bad = |what: &str| Err(format!("`{at}` should be {what}, found `{}`", short(v)));
     match ty {
-        Ty::Str => match v {
+        Ty::Str | Ty::Secret => match v {
             Value::String(_) | Value::Number(_) => Ok(()),
             _ => bad("text"),
         },

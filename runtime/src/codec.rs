@@ -117,6 +117,18 @@ impl Codec<String> for Str {
     }
 }
 
+/// A secret in a text field (a password in a response): decoded like [`Str`]
+/// into a [`crate::Secret`], which never prints; encoded as its text.
+pub struct SecretText;
+impl Codec<crate::Secret> for SecretText {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<crate::Secret, D::Error> {
+        Str::decode(d).map(crate::Secret::new)
+    }
+    fn encode<S: Serializer>(v: &crate::Secret, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.expose())
+    }
+}
+
 /// A whole number (`i64`): a JSON integer, an integral float, or a numeric string.
 pub struct Int;
 impl Codec<i64> for Int {

@@ -98,6 +98,11 @@ impl ToParam for str {
         Param::Str(self.to_owned())
     }
 }
+impl ToParam for crate::Secret {
+    fn to_param(&self) -> Param {
+        Param::Str(self.expose().to_owned())
+    }
+}
 impl ToParam for i64 {
     fn to_param(&self) -> Param {
         Param::Int(*self)

@@ -35,6 +35,12 @@ with_module!(
     /// [`crate::codec::Timestamp`]: UNIX seconds.
     timestamp, time::OffsetDateTime, crate::codec::Timestamp);
 with_module!(
+    /// [`crate::codec::SecretText`]: a secret in a text field.
+    secret, crate::Secret, crate::codec::SecretText);
+with_module!(
+    /// Optional [`crate::codec::SecretText`].
+    opt_secret, Option<crate::Secret>, crate::codec::Opt<crate::codec::SecretText>);
+with_module!(
     /// Optional [`crate::codec::Str`].
     opt_str, Option<String>, crate::codec::Opt<crate::codec::Str>);
 with_module!(
