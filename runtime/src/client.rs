@@ -740,7 +740,7 @@ impl Core {
                 env.payload.join(".")
             )));
         };
-        let mut de = serde_json::Deserializer::from_str(raw.get());
+        let mut de = serde_json::Deserializer::from_str(raw);
         C::decode(&mut de).map_err(|e| undecodable(format!("payload: {e}")))
     }
 }

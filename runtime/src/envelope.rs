@@ -7,39 +7,67 @@
 
 use crate::op::{Condition, Envelope, Lit, Test};
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+type Fields<'a> = Rc<BTreeMap<String, &'a RawValue>>;
 
 /// A parsed response body.
+///
+/// Parsing checks the whole body once (an object body is read straight into
+/// its top-level fields). Nested objects on the envelope's paths are read the
+/// first time a path goes through them and remembered, so the success test,
+/// the error fields and the payload share one read of `data` rather than one
+/// each: on a large price list every read is a full scan.
 pub(crate) struct Body<'a> {
-    root: &'a RawValue,
-    /// The root object's fields, when the root is an object.
-    fields: Option<BTreeMap<String, &'a RawValue>>,
+    text: &'a str,
+    /// Fields of the objects met so far, by path (`""` is the root).
+    objects: RefCell<HashMap<String, Option<Fields<'a>>>>,
 }
 
 impl<'a> Body<'a> {
     /// Checks that `text` is one JSON value.
     pub(crate) fn parse(text: &'a str) -> Result<Self, serde_json::Error> {
-        let root: &RawValue = serde_json::from_str(text)?;
-        let fields = object_fields(root);
-        Ok(Body { root, fields })
+        let text = text.trim();
+        let mut objects = HashMap::new();
+        if text.starts_with('{') {
+            let fields: BTreeMap<String, &RawValue> = serde_json::from_str(text)?;
+            objects.insert(String::new(), Some(Rc::new(fields)));
+        } else {
+            let _: &RawValue = serde_json::from_str(text)?;
+            objects.insert(String::new(), None);
+        }
+        Ok(Body {
+            text,
+            objects: RefCell::new(objects),
+        })
     }
 
-    /// The value at `path` (empty path: the whole body).
-    pub(crate) fn at(&self, path: &[&str]) -> Option<&'a RawValue> {
-        let Some((first, rest)) = path.split_first() else {
-            return Some(self.root);
-        };
-        let mut cur = *self.fields.as_ref()?.get(*first)?;
-        for key in rest {
-            cur = *object_fields(cur)?.get(*key)?;
+    /// The fields of the object at `path`, if it is an object.
+    fn object(&self, path: &[&str]) -> Option<Fields<'a>> {
+        let key = path.join("\u{1f}");
+        if let Some(found) = self.objects.borrow().get(&key) {
+            return found.clone();
         }
-        Some(cur)
+        let (last, parent) = path.split_last()?;
+        let raw = *self.object(parent)?.get(*last)?;
+        let fields = object_fields(raw).map(Rc::new);
+        self.objects.borrow_mut().insert(key, fields.clone());
+        fields
+    }
+
+    /// The JSON text of the value at `path` (empty path: the whole body).
+    pub(crate) fn at(&self, path: &[&str]) -> Option<&'a str> {
+        let Some((last, parent)) = path.split_last() else {
+            return Some(self.text);
+        };
+        self.object(parent)?.get(*last).map(|raw| raw.get())
     }
 
     /// The value at `path` as a JSON value.
     pub(crate) fn value(&self, path: &[&str]) -> Option<serde_json::Value> {
-        self.at(path)
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+        self.at(path).and_then(|raw| serde_json::from_str(raw).ok())
     }
 
     /// The value at `path` as text: strings as is, other scalars by their JSON text.
