@@ -15,13 +15,15 @@
 //!
 //! The runtime's envelope reader is private; its cost is measured separately
 //! by `envelope_replica` (the same serde_json calls as `runtime/src/envelope.rs`
-//! makes for IAK's `data.rc` check and `data.pricelist` payload) and by the
-//! whole generated call against a hand-written one, over loopback.
+//! makes for IAK's `data.rc` check and `data.pricelist` payload: two scans of
+//! the answer) and by the whole generated call against a hand-written one,
+//! over loopback.
 //!
 //! `cargo bench --bench decode`; about 2 minutes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
+use std::rc::Rc;
 use std::time::Duration;
 
 use criterion::{SamplingMode, Throughput};
@@ -193,23 +195,22 @@ fn plain_decode(payload: &str) -> Vec<PlainProduct> {
 
 /// The serde_json work of `runtime/src/envelope.rs` for IAK's envelope
 /// (`success: data.rc == "00"`, `payload: data.pricelist`), kept in step
-/// with it by hand: UTF-8 check, `Body::parse` (the root as a `RawValue` and
-/// its fields), `holds` (the fields of `data`, then `rc` as a `Value`), and
-/// `at` (the fields of `data` again, then `pricelist`).
+/// with it by hand: UTF-8 check; `Body::parse` reads the root object straight
+/// into its fields (one scan); `holds` reads the fields of `data` (a second
+/// scan, remembered) and `rc` as a `Value`; `at` finds `pricelist` among the
+/// remembered fields of `data`.
 fn envelope_replica(body: &[u8]) -> &RawValue {
-    fn fields(raw: &RawValue) -> Option<BTreeMap<String, &RawValue>> {
-        if !raw.get().trim_start().starts_with('{') {
-            return None;
-        }
-        serde_json::from_str(raw.get()).ok()
-    }
-    let text = std::str::from_utf8(body).expect("utf-8");
-    let root: &RawValue = serde_json::from_str(text).expect("json");
-    let root_fields = fields(root).expect("object");
-    let data = fields(root_fields["data"]).expect("data");
+    type Fields<'a> = Rc<BTreeMap<String, &'a RawValue>>;
+    let text = std::str::from_utf8(body).expect("utf-8").trim();
+    let mut objects: HashMap<String, Option<Fields>> = HashMap::new();
+    let root: BTreeMap<String, &RawValue> = serde_json::from_str(text).expect("json");
+    objects.insert(String::new(), Some(Rc::new(root)));
+    let data_raw = objects[""].as_ref().expect("object")["data"];
+    let data: Fields = Rc::new(serde_json::from_str(data_raw.get()).expect("data"));
+    objects.insert("data".to_owned(), Some(data.clone()));
     let rc: serde_json::Value = serde_json::from_str(data["rc"].get()).expect("rc");
     assert_eq!(rc, "00");
-    let data = fields(root_fields["data"]).expect("data");
+    let data = objects["data"].as_ref().expect("data");
     data["pricelist"]
 }
 
