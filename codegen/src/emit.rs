@@ -238,21 +238,16 @@ fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream
         .collect()
 }
 
-/// `f` when `call` is exactly `f(v)`, so lists map with `.map(f)` rather than
-/// `.map(|v| f(v))`, which clippy rejects in generated code (`redundant_closure`).
-fn callee(call: &TokenStream) -> Option<TokenStream> {
-    use proc_macro2::{Delimiter, TokenTree};
-    let tokens: Vec<TokenTree> = call.clone().into_iter().collect();
-    let (last, head) = tokens.split_last()?;
-    match last {
-        TokenTree::Group(g)
-            if g.delimiter() == Delimiter::Parenthesis
-                && g.stream().to_string() == "v"
-                && !head.is_empty() =>
-        {
-            Some(head.iter().cloned().collect())
+/// The function that converts one value of `ty` into a `Param`, when a plain
+/// path does (so lists map with `.map(f)`, not the `.map(|v| f(v))` clippy rejects).
+fn param_fn(p: &Provider, ty: &Ty) -> Option<TokenStream> {
+    match ty {
+        Ty::Date(_) | Ty::List(_) => None,
+        Ty::Map(_) | Ty::Item(_) => Some(quote!(rt::params::Param::json)),
+        Ty::Model(i) if matches!(p.models[*i].kind, ModelKind::Struct(_)) => {
+            Some(quote!(rt::params::Param::json))
         }
-        _ => None,
+        _ => Some(quote!(rt::params::ToParam::to_param)),
     }
 }
 
@@ -264,8 +259,10 @@ fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> T
             quote!(rt::params::Param::Str(rt::codec::format_date(#access, #pat)))
         }
         Ty::List(t) => {
-            let inner = param_expr(p, t, ListStyle::Comma, quote!(v));
-            let f = callee(&inner).unwrap_or(quote!(|v| #inner));
+            let f = param_fn(p, t).unwrap_or_else(|| {
+                let inner = param_expr(p, t, ListStyle::Comma, quote!(v));
+                quote!(|v| #inner)
+            });
             match style {
                 ListStyle::Comma => {
                     quote!(rt::params::Param::Comma(#access.iter().map(#f).collect()))
@@ -275,11 +272,10 @@ fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> T
                 }
             }
         }
-        Ty::Map(_) | Ty::Item(_) => quote!(rt::params::Param::json(#access)),
-        Ty::Model(i) if matches!(p.models[*i].kind, ModelKind::Struct(_)) => {
-            quote!(rt::params::Param::json(#access))
-        }
-        _ => quote!(rt::params::ToParam::to_param(#access)),
+        _ => match param_fn(p, ty) {
+            Some(f) => quote!(#f(#access)),
+            None => quote!(rt::params::ToParam::to_param(#access)),
+        },
     }
 }
 
