@@ -55,6 +55,21 @@ enum Fault_ {
     EmptyBody,
     HugeBody,
     Gzip,
+    /// This 3xx status with a `Location` on the same server.
+    RedirectSameOrigin(u16),
+    /// This 3xx status with a `Location` on another server (which must see nothing).
+    RedirectOtherOrigin(u16),
+}
+
+const REDIRECT_STATUSES: [u16; 8] = [301, 302, 303, 304, 305, 306, 307, 308];
+
+fn faults() -> Vec<Fault_> {
+    let mut all = FAULTS.to_vec();
+    for s in REDIRECT_STATUSES {
+        all.push(Fault_::RedirectSameOrigin(s));
+        all.push(Fault_::RedirectOtherOrigin(s));
+    }
+    all
 }
 
 const FAULTS: [Fault_; 15] = [
@@ -99,6 +114,14 @@ fn expected(fault: Fault_, kind: Kind) -> (&'static str, usize) {
         }
         (HugeBody, Read | Write) => ("BodyTooLarge", 1),
         (Gzip, _) => ("Ok", 1),
+        // A call that moves money is never redirected: whatever the 3xx, the
+        // provider may have processed it.
+        (RedirectSameOrigin(_) | RedirectOtherOrigin(_), Money) => ("OutcomeUnknown", 1),
+        // 304, 305 and 306 do not redirect: an HTTP error status.
+        (RedirectSameOrigin(304..=306) | RedirectOtherOrigin(304..=306), _) => ("HttpStatus", 1),
+        // Idempotent calls follow redirects within the base URL's origin only.
+        (RedirectSameOrigin(_), Read) => ("Ok", 2),
+        (RedirectSameOrigin(_) | RedirectOtherOrigin(_), Read | Write) => ("Redirect", 1),
     }
 }
 
@@ -108,6 +131,7 @@ fn variant(r: &Result<Value, DynError>) -> &'static str {
         Err(DynError::Call(e)) => match e {
             Error::Transport { .. } => "Transport",
             Error::Timeout { .. } => "Timeout",
+            Error::Redirect { .. } => "Redirect",
             Error::HttpStatus { .. } => "HttpStatus",
             Error::Decode { .. } => "Decode",
             Error::BodyTooLarge { .. } => "BodyTooLarge",
@@ -196,7 +220,7 @@ fn targets<'a>(loaded: &'a codegen::load::Loaded, p: &'a ir::Provider) -> Vec<Ta
     out
 }
 
-fn replies(fault: Fault_, t: &Target) -> Vec<Reply> {
+fn replies(fault: Fault_, t: &Target, elsewhere: &str) -> Vec<Reply> {
     let ok = t.body.to_string();
     let n = RETRIES + 1;
     let times = |r: Reply, k: usize| -> Vec<Reply> { (0..k).map(|_| r.clone()).collect() };
@@ -247,6 +271,13 @@ fn replies(fault: Fault_, t: &Target) -> Vec<Reply> {
         Fault_::Gzip => vec![Reply::json(200, "")
             .body(gzip(ok.as_bytes()))
             .header("content-encoding", "gzip")],
+        Fault_::RedirectSameOrigin(status) => vec![
+            Reply::new(status).header("location", "/moved/here"),
+            Reply::json(200, ok),
+        ],
+        Fault_::RedirectOtherOrigin(status) => {
+            vec![Reply::new(status).header("location", &format!("{elsewhere}/moved/here"))]
+        }
     }
 }
 
@@ -323,8 +354,10 @@ async fn fault_matrix() {
             .collect();
         secrets.extend(creds.values().cloned());
         for t in targets(&loaded, &provider) {
-            for fault in FAULTS {
+            for fault in faults() {
                 let server = MockServer::start().await.expect("server");
+                let other = MockServer::start().await.expect("server");
+                other.set_fallback(Reply::json(200, t.body.to_string()));
                 let url = if matches!(fault, Fault_::Refused) {
                     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
                     let addr = l.local_addr().expect("addr");
@@ -333,7 +366,7 @@ async fn fault_matrix() {
                 } else {
                     server.url()
                 };
-                for r in replies(fault, &t) {
+                for r in replies(fault, &t, &other.url()) {
                     server.push(r);
                 }
                 let client = connect(&provider.module, &url, &creds);
@@ -369,6 +402,26 @@ async fn fault_matrix() {
                 }
                 let got = (variant(&result), seen.len());
                 let want = expected(fault, t.kind);
+                let elsewhere = other.take_requests();
+                if !elsewhere.is_empty() {
+                    failures.push(format!(
+                        "{} {fault:?}: another origin received {} request(s):\n{}",
+                        t.endpoint.wire,
+                        elsewhere.len(),
+                        elsewhere[0].head_text()
+                    ));
+                }
+                // "Safe to retry" means nothing was sent, whatever the error.
+                if let Err(DynError::Call(e)) = &result {
+                    if e.is_safe_to_retry() != seen.is_empty() {
+                        failures.push(format!(
+                            "{} {fault:?}: is_safe_to_retry() is {} after {} request(s): {e}",
+                            t.endpoint.wire,
+                            e.is_safe_to_retry(),
+                            seen.len()
+                        ));
+                    }
+                }
                 if let Err(e) = &result {
                     for text in error_texts(e) {
                         for s in &secrets {
@@ -400,6 +453,7 @@ async fn fault_matrix() {
                     ));
                 }
                 server.shutdown().await;
+                other.shutdown().await;
             }
         }
     }

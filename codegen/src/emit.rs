@@ -496,6 +496,10 @@ fn operations(p: &Provider) -> TokenStream {
             Some(r) => quote!(Some(#r)),
             None => quote!(None),
         };
+        let params = e.params.iter().map(|f| &f.wire);
+        let mut secrets = std::collections::BTreeSet::new();
+        secret_fields(p, &e.response, &mut secrets, &mut Vec::new());
+        let secrets = secrets.iter();
         let doc = format!(" `{} {}`", e.method_str(), e.path_text);
         out.extend(quote! {
             #[doc = #doc]
@@ -512,10 +516,44 @@ fn operations(p: &Provider) -> TokenStream {
                 idempotent: #idempotent,
                 moves_money: #moves_money,
                 reference: #reference,
+                params: &[#(#params),*],
+                secret_fields: &[#(#secrets),*],
             };
         });
     }
     out
+}
+
+/// Wire names of the `secret: true` fields reachable from `ty`.
+fn secret_fields(
+    p: &Provider,
+    ty: &Ty,
+    out: &mut std::collections::BTreeSet<String>,
+    seen: &mut Vec<usize>,
+) {
+    match ty {
+        Ty::List(t) | Ty::Map(t) | Ty::Item(t) => secret_fields(p, t, out, seen),
+        Ty::Model(i) if !seen.contains(i) => {
+            seen.push(*i);
+            match p.models.get(*i).map(|m| &m.kind) {
+                Some(ModelKind::Struct(fields)) => {
+                    for f in fields {
+                        if f.ty == Ty::Secret {
+                            out.insert(f.wire.clone());
+                        }
+                        secret_fields(p, &f.ty, out, seen);
+                    }
+                }
+                Some(ModelKind::Union(alts)) => {
+                    for a in alts {
+                        secret_fields(p, &a.ty, out, seen);
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
 }
 
 impl Endpoint {
@@ -1095,10 +1133,11 @@ fn client(p: &Provider) -> TokenStream {
     let arms = p.endpoints.iter().map(|e| {
         let w = &e.wire;
         let req = ident(&format!("{}Request", e.type_prefix));
+        let op = op_ident(e);
         quote! {
             #w => {
-                let request: #req = rt::dynamic::params(#module, endpoint, params)?;
-                rt::dynamic::payload(#module, endpoint, &request.send(self).await?)
+                let request: #req = rt::dynamic::params(&#op, params)?;
+                rt::dynamic::payload(&#op, &request.send(self).await?)
             }
         }
     });
@@ -1125,7 +1164,8 @@ fn client(p: &Provider) -> TokenStream {
                 self
             }
 
-            /// Total time for one attempt, from sending to the end of the body (default 30 s).
+            /// Total time for each request sent, from connecting to the end of the
+            /// body (default 30 s), whatever HTTP client is used.
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.core.timeout(timeout);
                 self
@@ -1137,9 +1177,13 @@ fn client(p: &Provider) -> TokenStream {
                 self
             }
 
-            /// Uses your own `reqwest::Client` (proxies, TLS roots); its timeouts apply.
-            pub fn http_client(mut self, client: rt::reexport::reqwest::Client) -> Self {
-                self.core.http_client(client);
+            /// Builds the HTTP client from your own `reqwest::ClientBuilder` (proxies,
+            /// TLS roots, pool settings). Its redirect policy, `Referer` setting and
+            /// connect timeout are replaced by this client's: redirects are decided
+            /// per call (never followed by calls that are not idempotent, never to
+            /// another origin), and the timeouts above always apply.
+            pub fn http_client_builder(mut self, builder: rt::reexport::reqwest::ClientBuilder) -> Self {
+                self.core.http_client_builder(builder);
                 self
             }
 

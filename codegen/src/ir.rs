@@ -318,7 +318,7 @@ const BUILDER_METHODS: &[&str] = &[
     "environment",
     "timeout",
     "connect_timeout",
-    "http_client",
+    "http_client_builder",
     "max_body_bytes",
     "retry",
     "build",

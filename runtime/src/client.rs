@@ -3,16 +3,19 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
 use crate::codec::Codec;
 use crate::envelope::Body;
-use crate::error::{BodyExcerpt, BuildError, Error, OpName};
+use crate::error::{BodyExcerpt, BuildError, Error, ErrorKind};
 use crate::op::{AuthValue, Encoding, Lit, Location, Method, Operation, Segment};
+use crate::outcome::{self, BodyRead, CallKind, Happened, Redirect, Verdict};
 use crate::params::{write_json_string, Param, Params};
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 use crate::sign;
 use tracing::Instrument;
 
-/// Default total time for one attempt (request sent, whole body read).
+/// Default total time for one request sent (connection, request, whole body).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,7 +56,7 @@ impl Default for RetryPolicy {
 /// (used by the provider-neutral [`crate::dynamic`] constructors).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
-    /// Total time for one attempt.
+    /// Total time for each request sent.
     pub timeout: Duration,
     /// Time to establish a connection.
     pub connect_timeout: Duration,
@@ -84,7 +87,7 @@ pub struct CoreBuilder {
     has_environments: bool,
     timeout: Duration,
     connect_timeout: Duration,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     max_body: usize,
     retry: RetryPolicy,
 }
@@ -147,7 +150,8 @@ impl CoreBuilder {
         self.base_url = Some(url.into());
     }
 
-    /// Total time for one attempt.
+    /// Total time for each request sent: connection, request, whole body.
+    /// Applied by the engine to every request, whatever HTTP client is used.
     pub fn timeout(&mut self, d: Duration) {
         self.timeout = d;
     }
@@ -157,9 +161,17 @@ impl CoreBuilder {
         self.connect_timeout = d;
     }
 
-    /// Uses this `reqwest::Client` (its own timeouts then apply as well).
-    pub fn http_client(&mut self, client: reqwest::Client) {
-        self.http = Some(client);
+    /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS
+    /// roots, pool settings) instead of a default one.
+    ///
+    /// The engine then sets on it what its promises rest on, replacing the
+    /// builder's own values: no redirects followed by reqwest and no `Referer`
+    /// (the engine decides redirects per call), and this builder's connect
+    /// timeout. The total [`timeout`](Self::timeout) is applied per request
+    /// by the engine. A built `reqwest::Client` is not accepted because its
+    /// redirect policy can be neither read nor changed.
+    pub fn http_client_builder(&mut self, builder: reqwest::ClientBuilder) {
+        self.http = Some(builder);
     }
 
     /// Largest response body read; larger ones are [`Error::BodyTooLarge`].
@@ -203,27 +215,37 @@ impl CoreBuilder {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(invalid("the base URL may not carry a query or a fragment"));
         }
+        let mut redactor = Redactor::default();
+        for c in &credentials {
+            redactor.add(c.expose());
+        }
+        redactor.add(parsed.username());
+        if let Some(p) = parsed.password() {
+            redactor.add(p);
+        }
         let base = parsed.as_str().trim_end_matches('/').to_owned();
-        let http = match self.http {
-            Some(c) => c,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
+        let builder = self.http.unwrap_or_else(|| {
+            reqwest::Client::builder()
                 .user_agent(concat!("providers-runtime/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| BuildError::Http {
-                    provider,
-                    reason: e.without_url().to_string(),
-                })?,
-        };
-        let secrets = credentials.iter().map(|s| s.expose().to_owned()).collect();
+        });
+        let http = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| BuildError::Http {
+                provider,
+                reason: error_chain(&e.without_url()),
+            })?;
         Ok(Core {
             provider,
             http,
             base,
+            origin: parsed.origin(),
             credentials,
-            secrets,
+            redactor,
             max_body: self.max_body,
+            timeout: self.timeout,
             retry: self.retry,
         })
     }
@@ -235,10 +257,13 @@ pub struct Core {
     provider: &'static str,
     http: reqwest::Client,
     base: String,
+    /// Scheme, host and port of the base URL: the only origin redirects may go to.
+    origin: url::Origin,
     credentials: Vec<Secret>,
-    /// Credential texts, for redaction (never printed).
-    secrets: Vec<String>,
+    /// Every form of every credential, for redaction.
+    redactor: Redactor,
     max_body: usize,
+    timeout: Duration,
     retry: RetryPolicy,
 }
 
@@ -249,6 +274,7 @@ impl fmt::Debug for Core {
             .field("base_url", &strip_userinfo(&self.base))
             .field("credentials", &self.credentials)
             .field("max_body", &self.max_body)
+            .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -256,24 +282,46 @@ impl fmt::Debug for Core {
 
 /// The request as it goes on the wire, built once and reused by retries.
 struct Wire {
-    url: String,
-    headers: Vec<(&'static str, String)>,
-    content_type: Option<&'static str>,
-    body: Option<String>,
+    url: reqwest::Url,
+    /// Every header, `content-type` and `accept` included.
+    headers: HeaderMap,
+    body: Option<bytes::Bytes>,
     reference: Option<String>,
+    /// Texts sent with this call that must never print: computed signatures
+    /// and `secret: true` parameters (credentials are the engine's own).
+    secrets: Vec<String>,
 }
 
-/// What came back from one attempt, before judging.
-struct Answer {
-    status: u16,
+/// One request of an attempt: the first, or a redirect's target.
+struct Hop {
+    url: reqwest::Url,
+    method: reqwest::Method,
+    /// Sends the wire body (a 303, or a 301/302 after a POST, turns into a GET without it).
+    with_body: bool,
+}
+
+/// What one request got to, filled in as it goes: when the deadline cuts it
+/// short, this is what is known.
+#[derive(Default)]
+struct Progress {
+    status: Option<u16>,
+    location: Option<String>,
+    retry_after: Option<Duration>,
     body: Vec<u8>,
+    read: Option<BodyRead>,
+    error: Option<reqwest::Error>,
 }
 
-enum Attempt {
-    Done(Answer),
-    /// Failed in a way a retry may fix, with the error to report if none is left.
-    Retry(Error, Option<Duration>),
-    Fail(Error),
+/// Everything an error may need about the attempt that failed.
+struct Facts<'a> {
+    happened: Happened,
+    progress: &'a Progress,
+    /// Where a redirect pointed, resolved against the request's URL.
+    target: Option<&'a reqwest::Url>,
+    /// Why a 2xx body is unreadable.
+    reason: Option<String>,
+    /// True when no request of this call was ever written.
+    nothing_sent: bool,
 }
 
 impl Core {
@@ -288,11 +336,7 @@ impl Core {
         op: &'static Operation,
         params: Params,
     ) -> Result<T, Error> {
-        let name = OpName {
-            provider: op.provider,
-            endpoint: op.name,
-        };
-        let wire = self.encode(op, name, &params)?;
+        let wire = self.encode(op, &params)?;
         let span = tracing::info_span!(
             "provider_call",
             provider = op.provider,
@@ -302,44 +346,153 @@ impl Core {
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.run::<T, C>(op, name, wire, &span)
+        self.run::<T, C>(op, wire, &span)
             .instrument(span.clone())
             .await
+    }
+
+    /// Every secret of this call: the credentials' forms, the call's own
+    /// signatures and secret parameters, and the op's secret response fields.
+    fn redactor(&self, op: &Operation, wire: &Wire) -> Redactor {
+        let mut r = self.redactor.clone();
+        for s in &wire.secrets {
+            r.add(s);
+        }
+        r.mask_fields(op.secret_fields);
+        r
     }
 
     async fn run<T, C: Codec<T>>(
         &self,
         op: &'static Operation,
-        name: OpName,
         wire: Wire,
         span: &tracing::Span,
     ) -> Result<T, Error> {
-        let retries = if op.idempotent && !op.moves_money {
+        let kind = CallKind::of(op);
+        let retries = if kind == CallKind::Idempotent {
             self.retry.max_retries
         } else {
             0
         };
         let started = Instant::now();
-        let mut attempt = 0u32;
-        let answer = loop {
-            attempt += 1;
-            span.record("attempt", attempt);
-            match self.attempt(op, name, &wire).await {
-                Attempt::Done(a) => break a,
-                Attempt::Fail(e) => return Err(e),
-                Attempt::Retry(e, after) => {
-                    if attempt > retries {
+        let first = || Hop {
+            url: wire.url.clone(),
+            method: method(op.method),
+            with_body: true,
+        };
+        let mut hop = first();
+        let mut redirects = 0usize;
+        let mut attempt = 1u32;
+        let mut maybe_sent = false;
+        span.record("attempt", attempt);
+        loop {
+            let mut progress = Progress::default();
+            let timed_out =
+                tokio::time::timeout(self.timeout, self.send(&hop, &wire, &mut progress))
+                    .await
+                    .is_err();
+            let target = progress
+                .location
+                .as_deref()
+                .filter(|_| progress.status.is_some_and(outcome::is_redirect))
+                .and_then(|l| hop.url.join(l).ok());
+            let happened = self.classify(&progress, timed_out, target.as_ref(), redirects);
+            maybe_sent |= !matches!(
+                happened,
+                Happened::Unsendable | Happened::NotConnected { .. }
+            );
+            if let Some(s) = progress.status {
+                span.record("status", s);
+            }
+            let facts = Facts {
+                happened,
+                progress: &progress,
+                target: target.as_ref(),
+                reason: None,
+                nothing_sent: !maybe_sent,
+            };
+            match outcome::decide(kind, happened) {
+                Verdict::Judge => {
+                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                    return self.judge::<T, C>(op, kind, &wire, &facts);
+                }
+                Verdict::Follow => {
+                    let (Some(url), Some(status)) = (target.clone(), progress.status) else {
+                        return Err(self.error(op, &wire, ErrorKind::Redirect, &facts));
+                    };
+                    let to_get = status == 303
+                        || (matches!(status, 301 | 302) && hop.method == reqwest::Method::POST);
+                    hop = Hop {
+                        url,
+                        method: if to_get {
+                            reqwest::Method::GET
+                        } else {
+                            hop.method
+                        },
+                        with_body: hop.with_body && !to_get,
+                    };
+                    redirects += 1;
+                }
+                Verdict::Fail { kind: k, retry } => {
+                    let e = self.error(op, &wire, k, &facts);
+                    if !retry || attempt > retries {
+                        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                         return Err(e);
                     }
-                    let delay = self.backoff(attempt, after);
+                    let delay = self.backoff(attempt, progress.retry_after);
                     tracing::debug!(error = %e, delay_ms = delay.as_millis() as u64, "retrying");
                     tokio::time::sleep(delay).await;
+                    attempt += 1;
+                    span.record("attempt", attempt);
+                    hop = first();
+                    redirects = 0;
                 }
             }
+        }
+    }
+
+    /// What the request got to, as the decision rule sees it.
+    fn classify(
+        &self,
+        p: &Progress,
+        timed_out: bool,
+        target: Option<&reqwest::Url>,
+        redirects: usize,
+    ) -> Happened {
+        let Some(status) = p.status else {
+            return match &p.error {
+                _ if timed_out => Happened::NoAnswer { timed_out: true },
+                Some(e) if e.is_builder() => Happened::Unsendable,
+                Some(e) if e.is_connect() => Happened::NotConnected {
+                    timed_out: e.is_timeout(),
+                },
+                Some(e) => Happened::NoAnswer {
+                    timed_out: e.is_timeout(),
+                },
+                None => Happened::NoAnswer { timed_out: false },
+            };
         };
-        span.record("status", answer.status);
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        self.judge::<T, C>(op, name, &wire, answer)
+        let body = match p.read {
+            _ if timed_out => BodyRead::CutOff { timed_out: true },
+            Some(read) => read,
+            None => BodyRead::CutOff { timed_out: false },
+        };
+        let redirect =
+            (outcome::is_redirect(status) && p.location.is_some()).then(|| match target {
+                Some(t) if t.origin() == self.origin => {
+                    if redirects >= outcome::MAX_REDIRECTS {
+                        Redirect::TooMany
+                    } else {
+                        Redirect::SameOrigin
+                    }
+                }
+                _ => Redirect::OtherOrigin,
+            });
+        Happened::Answered {
+            status,
+            body,
+            redirect,
+        }
     }
 
     fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
@@ -356,12 +509,9 @@ impl Core {
         retry_after.unwrap_or(jittered).min(self.retry.max_delay)
     }
 
-    fn invalid(name: OpName, reason: String) -> Error {
-        Error::InvalidRequest { op: name, reason }
-    }
-
     /// Builds URL, headers and body: everything checkable before sending.
-    fn encode(&self, op: &Operation, name: OpName, params: &Params) -> Result<Wire, Error> {
+    fn encode(&self, op: &Operation, params: &Params) -> Result<Wire, Error> {
+        let invalid = |reason: String| Error::invalid_request(op, reason);
         let mut url = self.base.clone();
         for seg in op.path {
             match seg {
@@ -370,10 +520,12 @@ impl Core {
                     Some(v) => {
                         let text = v.to_text();
                         if text.is_empty() {
-                            return Err(Self::invalid(
-                                name,
-                                format!("path parameter `{p}` is empty"),
-                            ));
+                            return Err(invalid(format!("path parameter `{p}` is empty")));
+                        }
+                        if text == "." || text == ".." {
+                            return Err(invalid(format!(
+                                "path parameter `{p}` is `{text}`, which would change the path"
+                            )));
                         }
                         url.push('/');
                         url.extend(url::form_urlencoded::byte_serialize(text.as_bytes()).map(
@@ -382,13 +534,15 @@ impl Core {
                         ));
                     }
                     None if matches!(seg, Segment::Optional(_)) => {}
-                    None => {
-                        return Err(Self::invalid(name, format!("missing path parameter `{p}`")))
-                    }
+                    None => return Err(invalid(format!("missing path parameter `{p}`"))),
                 },
             }
         }
 
+        let mut secrets = Vec::new();
+        for (_, _, p) in params.iter() {
+            collect_secrets(p, &mut secrets);
+        }
         // Every value with its place: auth first, then fixed values, then parameters.
         let mut placed: Vec<(Location, &'static str, String, Option<&Param>)> = Vec::new();
         let mut fixed_params: Vec<(Location, &'static str, Param)> = Vec::new();
@@ -399,7 +553,9 @@ impl Core {
                     None => continue,
                 },
                 AuthValue::Signature(sig) => {
-                    sign::compute(&sig, &self.credentials, params, op.fixed)
+                    let signed = sign::compute(&sig, &self.credentials, params, op.fixed);
+                    secrets.push(signed.clone());
+                    signed
                 }
             };
             placed.push((
@@ -435,11 +591,21 @@ impl Core {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         let mut json = String::from("{");
         let mut body_fields = 0usize;
-        let mut headers: Vec<(&'static str, String)> = op
-            .headers
-            .iter()
-            .map(|(k, v)| (*k, (*v).to_owned()))
-            .collect();
+        let mut headers = HeaderMap::new();
+        let mut header = |name: &str, value: &str| -> Result<(), Error> {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("`{name}` is not a valid HTTP header name")))?;
+            let v = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
+                invalid(format!(
+                    "header `{name}` contains a line break or another control character"
+                ))
+            })?;
+            headers.append(n, v);
+            Ok(())
+        };
+        for (k, v) in op.headers {
+            header(k, v)?;
+        }
         let mut cookies: Vec<String> = Vec::new();
         for (loc, n, text, param) in &placed {
             match loc {
@@ -470,21 +636,15 @@ impl Core {
                         }
                     }
                 }
-                Location::Header => {
-                    if text.contains(['\r', '\n']) {
-                        return Err(Self::invalid(
-                            name,
-                            format!("header `{n}` contains a line break"),
-                        ));
-                    }
-                    headers.push((n, text.clone()));
-                }
+                Location::Header => header(n, text)?,
                 Location::Cookie => {
+                    if !is_token(n) {
+                        return Err(invalid(format!("`{n}` is not a valid cookie name")));
+                    }
                     if text.contains([';', '\r', '\n']) {
-                        return Err(Self::invalid(
-                            name,
-                            format!("cookie `{n}` contains `;` or a line break"),
-                        ));
+                        return Err(invalid(format!(
+                            "cookie `{n}` contains `;` or a line break"
+                        )));
                     }
                     cookies.push(format!("{n}={text}"));
                 }
@@ -492,7 +652,7 @@ impl Core {
             }
         }
         if !cookies.is_empty() {
-            headers.push(("cookie", cookies.join("; ")));
+            header("cookie", &cookies.join("; "))?;
         }
         if has_query {
             url.push('?');
@@ -500,229 +660,252 @@ impl Core {
         }
         let sends_body =
             body_fields > 0 || matches!(op.method, Method::Post | Method::Put | Method::Patch);
-        let (content_type, body) = if !sends_body {
-            (None, None)
+        let body = if !sends_body {
+            None
         } else {
-            match op.encoding {
-                Encoding::Form => (
-                    Some("application/x-www-form-urlencoded"),
-                    Some(form.finish()),
-                ),
+            let (content_type, body) = match op.encoding {
+                Encoding::Form => ("application/x-www-form-urlencoded", form.finish()),
                 Encoding::Json => {
                     json.push('}');
-                    (Some("application/json"), Some(json))
+                    ("application/json", json)
                 }
-            }
+            };
+            header("content-type", content_type)?;
+            Some(bytes::Bytes::from(body))
         };
+        header("accept", "application/json")?;
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| invalid(format!("the request URL does not parse: {e}")))?;
         let reference = op.reference.and_then(|r| params.get(r)).map(Param::to_text);
         Ok(Wire {
             url,
             headers,
-            content_type,
             body,
             reference,
+            secrets,
         })
     }
 
-    /// One attempt: send, read the body within the limit.
-    async fn attempt(&self, op: &Operation, name: OpName, wire: &Wire) -> Attempt {
-        let method = match op.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut req = self.http.request(method, &wire.url);
-        for (k, v) in &wire.headers {
-            req = req.header(*k, v);
-        }
-        if let Some(ct) = wire.content_type {
-            req = req.header("content-type", ct);
-        }
-        req = req.header("accept", "application/json");
-        if let Some(body) = &wire.body {
-            req = req.body(body.clone());
-        }
-        let lost = |cause: String| -> Error {
-            Error::OutcomeUnknown {
-                op: name,
-                reference: wire.reference.clone(),
-                cause,
+    /// Sends one request and reads its body within the limit, recording each
+    /// step in `p` (the caller's deadline may stop it at any point).
+    async fn send(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
+        let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
+        *req.headers_mut() = wire.headers.clone();
+        match &wire.body {
+            Some(b) if hop.with_body => *req.body_mut() = Some(b.clone().into()),
+            _ => {
+                req.headers_mut().remove(reqwest::header::CONTENT_TYPE);
             }
-        };
-        // After the request may have reached the provider, a call that is not
-        // idempotent must not be repeated: its failures are "outcome unknown".
-        let unsafe_to_repeat = !op.idempotent || op.moves_money;
-        let broken = |e: reqwest::Error, what: &str| -> Attempt {
-            if unsafe_to_repeat {
-                Attempt::Fail(lost(if e.is_timeout() {
-                    "no answer within the timeout".to_owned()
-                } else {
-                    format!("{what}: {e}")
-                }))
-            } else if e.is_timeout() {
-                Attempt::Retry(Error::Timeout { op: name }, None)
-            } else {
-                Attempt::Retry(
-                    Error::Transport {
-                        op: name,
-                        source: e,
-                    },
-                    None,
-                )
-            }
-        };
-        let mut resp = match req.send().await {
+        }
+        let mut resp = match self.http.execute(req).await {
             Ok(r) => r,
             Err(e) => {
-                let e = e.without_url();
-                if e.is_connect() {
-                    // Nothing reached the provider: safe to repeat, whatever the call.
-                    return Attempt::Retry(
-                        Error::Transport {
-                            op: name,
-                            source: e,
-                        },
-                        None,
-                    );
-                }
-                return broken(e, "connection lost after sending");
+                p.error = Some(e.without_url());
+                return;
             }
         };
-        let status = resp.status().as_u16();
-        if op.moves_money && status >= 500 {
-            // The provider may have processed it before failing: look it up, never re-send.
-            return Attempt::Fail(lost(format!("HTTP {status} from the provider")));
-        }
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
+        p.status = Some(resp.status().as_u16());
+        let text = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
+        p.location = text(reqwest::header::LOCATION).map(str::to_owned);
+        p.retry_after = text(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let too_large = || {
-            if op.moves_money && (200..300).contains(&status) {
-                lost(format!(
-                    "HTTP {status} with a body over the {} byte limit",
-                    self.max_body
-                ))
-            } else {
-                Error::BodyTooLarge {
-                    op: name,
-                    limit: self.max_body,
-                }
-            }
-        };
         if resp
             .content_length()
             .is_some_and(|n| n > self.max_body as u64)
         {
-            return Attempt::Fail(too_large());
+            p.read = Some(BodyRead::TooLarge);
+            return;
         }
-        let mut body = Vec::new();
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > self.max_body {
-                        return Attempt::Fail(too_large());
+                    if p.body.len() + chunk.len() > self.max_body {
+                        p.read = Some(BodyRead::TooLarge);
+                        return;
                     }
-                    body.extend_from_slice(&chunk);
+                    p.body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return broken(e.without_url(), "answer cut off"),
+                Err(e) => {
+                    p.read = Some(BodyRead::CutOff {
+                        timed_out: e.is_timeout(),
+                    });
+                    p.error = Some(e.without_url());
+                    return;
+                }
             }
         }
-        if matches!(status, 429 | 502..=504) && op.idempotent && !op.moves_money {
-            let excerpt = BodyExcerpt::new(&body, &self.secrets);
-            return Attempt::Retry(
-                Error::HttpStatus {
-                    op: name,
-                    status,
-                    excerpt,
-                },
-                retry_after,
-            );
-        }
-        Attempt::Done(Answer { status, body })
+        p.read = Some(BodyRead::Whole);
     }
 
-    /// Applies the envelope to an answer and decodes the payload.
-    fn judge<T, C: Codec<T>>(
-        &self,
-        op: &Operation,
-        name: OpName,
-        wire: &Wire,
-        answer: Answer,
-    ) -> Result<T, Error> {
-        let Answer { status, body } = answer;
-        let excerpt = || BodyExcerpt::new(&body, &self.secrets);
-        let ok_status = (200..300).contains(&status);
-        let undecodable = |reason: String| -> Error {
-            if op.moves_money && ok_status {
+    /// The error the decision rule named, with what is known about the attempt.
+    fn error(&self, op: &Operation, wire: &Wire, kind: ErrorKind, f: &Facts) -> Error {
+        let name = op.op_name();
+        let redactor = self.redactor(op, wire);
+        let chain = || {
+            f.progress
+                .error
+                .as_ref()
+                .map(|e| redactor.redact(&error_chain(e)))
+        };
+        let status = f.progress.status.unwrap_or(0);
+        let target = || {
+            f.target
+                .map(|t| redactor.redact(&strip_userinfo(t.as_str())))
+        };
+        match kind {
+            ErrorKind::InvalidRequest => Error::InvalidRequest {
+                op: name,
+                reason: format!(
+                    "the HTTP stack refused the request: {}",
+                    chain().unwrap_or_default()
+                ),
+            },
+            ErrorKind::Transport => Error::Transport {
+                op: name,
+                cause: chain().unwrap_or_else(|| "the connection was lost".to_owned()),
+                nothing_sent: f.nothing_sent,
+            },
+            ErrorKind::Timeout => Error::Timeout {
+                op: name,
+                nothing_sent: f.nothing_sent,
+            },
+            ErrorKind::Redirect => Error::Redirect {
+                op: name,
+                status,
+                location: target(),
+            },
+            ErrorKind::BodyTooLarge => Error::BodyTooLarge {
+                op: name,
+                limit: self.max_body,
+            },
+            ErrorKind::Decode => Error::Decode {
+                op: name,
+                status,
+                reason: redactor.redact(f.reason.as_deref().unwrap_or_default()),
+                excerpt: BodyExcerpt::new(&f.progress.body, &redactor),
+            },
+            ErrorKind::OutcomeUnknown => {
+                let cause = match f.happened {
+                    Happened::NoAnswer { timed_out: true } => {
+                        format!("no answer within {:?}", self.timeout)
+                    }
+                    Happened::Answered {
+                        body: BodyRead::CutOff { timed_out: true },
+                        ..
+                    } => format!("HTTP {status}, the answer did not finish within {:?}", self.timeout),
+                    Happened::Answered { redirect: Some(_), .. } => format!(
+                        "HTTP {status} redirect to {}: not followed; the provider may have processed the call",
+                        target().unwrap_or_else(|| "an unparsable location".to_owned())
+                    ),
+                    Happened::Answered {
+                        body: BodyRead::TooLarge,
+                        ..
+                    } => format!(
+                        "HTTP {status} with a body over the {} byte limit",
+                        self.max_body
+                    ),
+                    Happened::Answered {
+                        body: BodyRead::CutOff { .. },
+                        ..
+                    } => format!(
+                        "HTTP {status}, the answer was cut off: {}",
+                        chain().unwrap_or_default()
+                    ),
+                    Happened::Answered { .. } => format!("HTTP {status} from the provider"),
+                    Happened::Unreadable { .. } => format!(
+                        "HTTP {status} with an unreadable answer: {}",
+                        redactor.redact(f.reason.as_deref().unwrap_or_default())
+                    ),
+                    _ => format!(
+                        "connection lost after sending: {}",
+                        chain().unwrap_or_default()
+                    ),
+                };
                 Error::OutcomeUnknown {
                     op: name,
                     reference: wire.reference.clone(),
-                    cause: format!("HTTP {status} with an unreadable answer: {reason}"),
-                }
-            } else {
-                Error::Decode {
-                    op: name,
-                    status,
-                    reason,
-                    excerpt: excerpt(),
+                    cause,
                 }
             }
+            // The rule names no other kind for a transport outcome; an HTTP status
+            // error is the honest fallback.
+            _ => Error::HttpStatus {
+                op: name,
+                status,
+                excerpt: BodyExcerpt::new(&f.progress.body, &redactor),
+            },
+        }
+    }
+
+    /// Applies the envelope to a whole answer and decodes the payload.
+    fn judge<T, C: Codec<T>>(
+        &self,
+        op: &Operation,
+        kind: CallKind,
+        wire: &Wire,
+        facts: &Facts,
+    ) -> Result<T, Error> {
+        let name = op.op_name();
+        let body = &facts.progress.body;
+        let status = facts.progress.status.unwrap_or(0);
+        let ok_status = (200..300).contains(&status);
+        let http_status = || Error::HttpStatus {
+            op: name,
+            status,
+            excerpt: BodyExcerpt::new(body, &self.redactor(op, wire)),
         };
-        let text = match std::str::from_utf8(&body) {
-            Ok(t) => t,
-            Err(_) if !ok_status => {
-                return Err(Error::HttpStatus {
-                    op: name,
-                    status,
-                    excerpt: excerpt(),
-                });
-            }
-            Err(e) => return Err(undecodable(format!("body is not UTF-8: {e}"))),
+        let unreadable = |reason: String| -> Error {
+            let happened = Happened::Unreadable { status };
+            let k = match outcome::decide(kind, happened) {
+                Verdict::Fail { kind, .. } => kind,
+                _ => ErrorKind::Decode,
+            };
+            let f = Facts {
+                happened,
+                reason: Some(reason),
+                ..*facts
+            };
+            self.error(op, wire, k, &f)
+        };
+        let text = match std::str::from_utf8(body) {
+            // A byte-order mark is not part of the JSON text.
+            Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
+            Err(_) if !ok_status => return Err(http_status()),
+            Err(e) => return Err(unreadable(format!("body is not UTF-8: {e}"))),
         };
         let parsed = match Body::parse(text) {
             Ok(b) => b,
-            Err(_) if !ok_status => {
-                return Err(Error::HttpStatus {
-                    op: name,
-                    status,
-                    excerpt: excerpt(),
-                });
-            }
-            Err(e) => return Err(undecodable(format!("body is not JSON: {e}"))),
+            Err(_) if !ok_status => return Err(http_status()),
+            Err(e) => return Err(unreadable(format!("body is not JSON: {e}"))),
         };
         let env = &op.envelope;
-        let redact = |s: String| crate::secret::redact(&s, &self.secrets);
-        if !ok_status {
+        if !ok_status || !parsed.holds(env.success) {
+            let redactor = self.redactor(op, wire);
+            let redact = |s: String| redactor.redact(&s);
             let (code, message) = parsed.error_fields(env);
-            if code.is_none() && message.is_none() {
-                return Err(Error::HttpStatus {
+            if !ok_status {
+                if code.is_none() && message.is_none() {
+                    return Err(http_status());
+                }
+                return Err(Error::Provider {
                     op: name,
                     status,
-                    excerpt: excerpt(),
+                    code: code.map(redact),
+                    message: redact(message.unwrap_or_default()),
                 });
             }
-            return Err(Error::Provider {
-                op: name,
-                status,
-                code: code.map(redact),
-                message: redact(message.unwrap_or_default()),
-            });
-        }
-        if !parsed.holds(env.success) {
-            let (code, message) = parsed.error_fields(env);
             if !env.pending.is_empty() && parsed.holds(env.pending) {
                 return Err(Error::Pending {
                     op: name,
                     code: code.map(redact),
                     message: redact(message.unwrap_or_default()),
                     reference: wire.reference.clone(),
-                    payload: parsed.value(env.payload).map(Box::new),
+                    payload: parsed.value(env.payload).map(|mut v| {
+                        redactor.redact_json(&mut v);
+                        Box::new(v)
+                    }),
                 });
             }
             return Err(Error::Provider {
@@ -735,14 +918,59 @@ impl Core {
             });
         }
         let Some(raw) = parsed.at(env.payload) else {
-            return Err(undecodable(format!(
+            return Err(unreadable(format!(
                 "no payload at `{}`",
                 env.payload.join(".")
             )));
         };
         let mut de = serde_json::Deserializer::from_str(raw);
-        C::decode(&mut de).map_err(|e| undecodable(format!("payload: {e}")))
+        C::decode(&mut de).map_err(|e| unreadable(format!("payload: {e}")))
     }
+}
+
+fn method(m: Method) -> reqwest::Method {
+    match m {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// The texts of secret parameters, lists included.
+fn collect_secrets(p: &Param, out: &mut Vec<String>) {
+    match p {
+        Param::Secret(s) => out.push(s.expose().to_owned()),
+        Param::Comma(items) | Param::Array(items) => {
+            for i in items {
+                collect_secrets(i, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An error and its causes, `: `-joined, each said once (`error sending
+/// request: client error (Connect): tcp connect error: Connection refused`).
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
+}
+
+/// An HTTP token (RFC 9110): what header and cookie names are made of.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// The texts a value is written as in a query or form: one per item for an

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::Error;
+use crate::op::Operation;
 
 /// What a dynamic call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -71,10 +72,14 @@ pub struct ProviderEntry {
     pub connect: ConnectFn,
 }
 
-/// Reads a request type from JSON parameters (`null` counts as `{}`).
+/// Reads `op`'s request type from JSON parameters (wire names; `null`
+/// counts as `{}`).
+///
+/// A name the endpoint does not have is refused as [`Error::InvalidRequest`]
+/// with the closest known name, before anything is sent: a misspelt optional
+/// parameter must not be dropped silently from a call that places an order.
 pub fn params<T: serde::de::DeserializeOwned>(
-    provider: &'static str,
-    endpoint: &str,
+    op: &Operation,
     params: serde_json::Value,
 ) -> Result<T, DynError> {
     let params = if params.is_null() {
@@ -82,22 +87,100 @@ pub fn params<T: serde::de::DeserializeOwned>(
     } else {
         params
     };
+    if let Some(map) = params.as_object() {
+        let unknown: Vec<&String> = map
+            .keys()
+            .filter(|k| !op.params.contains(&k.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            let reason = unknown
+                .iter()
+                .map(|k| unknown_param(k, op.params))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(Error::invalid_request(op, reason).into());
+        }
+    }
     serde_json::from_value(params).map_err(|e| DynError::BadParams {
-        provider,
-        endpoint: endpoint.to_owned(),
+        provider: op.provider,
+        endpoint: op.name.to_owned(),
         reason: e.to_string(),
     })
 }
 
-/// Writes a typed payload as JSON.
+/// "unknown parameter `comentss`; did you mean `comments`?"
+fn unknown_param(name: &str, known: &[&str]) -> String {
+    let shown: String = name.chars().take(64).collect();
+    let closest = known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= (k.chars().count() / 3).max(1))
+        .min();
+    match (closest, known.is_empty()) {
+        (Some((_, k)), _) => format!("unknown parameter `{shown}`; did you mean `{k}`?"),
+        (None, true) => format!("unknown parameter `{shown}`; this endpoint takes none"),
+        (None, false) => format!(
+            "unknown parameter `{shown}`; the parameters are {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Levenshtein distance, by characters (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Writes `op`'s typed payload as JSON. Fields declared `secret: true` are
+/// written `"***"`: tools print what this returns (the typed methods keep
+/// them, as [`crate::Secret`]).
 pub fn payload<T: serde::Serialize>(
-    provider: &'static str,
-    endpoint: &str,
+    op: &Operation,
     value: &T,
 ) -> Result<serde_json::Value, DynError> {
-    serde_json::to_value(value).map_err(|e| DynError::Payload {
-        provider,
-        endpoint: endpoint.to_owned(),
+    let mut v = serde_json::to_value(value).map_err(|e| DynError::Payload {
+        provider: op.provider,
+        endpoint: op.name.to_owned(),
         reason: e.to_string(),
-    })
+    })?;
+    crate::secret::mask_json(&mut v, op.secret_fields, &|_| None);
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_names_get_the_closest_known_one() {
+        let known = ["service", "link", "quantity", "comments"];
+        assert_eq!(
+            unknown_param("coments", &known),
+            "unknown parameter `coments`; did you mean `comments`?"
+        );
+        assert_eq!(
+            unknown_param("zzz", &known),
+            "unknown parameter `zzz`; the parameters are `service`, `link`, `quantity`, `comments`"
+        );
+        assert_eq!(
+            unknown_param("x", &[]),
+            "unknown parameter `x`; this endpoint takes none"
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
 }

@@ -33,9 +33,9 @@ impl BodyExcerpt {
     /// Most bytes kept.
     pub const LIMIT: usize = 512;
 
-    pub(crate) fn new(body: &[u8], secrets: &[String]) -> Self {
+    pub(crate) fn new(body: &[u8], redactor: &crate::secret::Redactor) -> Self {
         let lossy = String::from_utf8_lossy(body);
-        let redacted = crate::secret::redact(&lossy, secrets);
+        let redacted = redactor.redact(&lossy);
         let mut end = redacted.len().min(Self::LIMIT);
         while !redacted.is_char_boundary(end) {
             end -= 1;
@@ -89,22 +89,43 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// The connection could not be made or broke before a response; for calls
-    /// that move money this only happens when nothing was sent.
-    #[error("{op}: transport error: {source}")]
+    /// The connection could not be made, or (idempotent calls only) broke
+    /// before the whole answer came. A call that is not idempotent reports
+    /// this only when nothing was sent; otherwise it is [`Error::OutcomeUnknown`].
+    #[error("{op}: transport error: {cause}")]
     Transport {
         /// The call.
         op: OpName,
-        /// The cause (without the URL, which may carry credentials).
-        #[source]
-        source: reqwest::Error,
+        /// What failed, with its whole cause chain (`connection refused`, a
+        /// DNS or TLS error), redacted and without the URL.
+        cause: String,
+        /// True when no request of this call was ever written (no connection
+        /// was made): then the call certainly had no effect.
+        nothing_sent: bool,
     },
-    /// No complete response within the timeout (idempotent calls only; a call
-    /// that moves money reports [`Error::OutcomeUnknown`] instead).
-    #[error("{op}: timed out")]
+    /// No complete answer within the timeout. A call that is not idempotent
+    /// reports this only when the connection itself timed out (nothing was
+    /// sent); otherwise it is [`Error::OutcomeUnknown`].
+    #[error("{op}: timed out{}", if *nothing_sent { " connecting" } else { "" })]
     Timeout {
         /// The call.
         op: OpName,
+        /// True when no request of this call was ever written.
+        nothing_sent: bool,
+    },
+    /// The provider answered with a redirect that was not followed: calls that
+    /// are not idempotent never follow one, idempotent calls follow at most
+    /// five and only within the base URL's origin (scheme, host and port), so
+    /// that credentials never reach another host. (A call that moves money
+    /// reports [`Error::OutcomeUnknown`] instead.)
+    #[error("{op}: HTTP {status} redirect to {} not followed", location.as_deref().unwrap_or("an unparsable location"))]
+    Redirect {
+        /// The call.
+        op: OpName,
+        /// HTTP status (301-308).
+        status: u16,
+        /// Where it pointed (redacted), if the `Location` header parsed.
+        location: Option<String>,
     },
     /// The provider answered with an HTTP error status and a body that is not
     /// its error envelope.
@@ -195,7 +216,8 @@ impl Error {
         match self {
             Error::InvalidRequest { op, .. }
             | Error::Transport { op, .. }
-            | Error::Timeout { op }
+            | Error::Timeout { op, .. }
+            | Error::Redirect { op, .. }
             | Error::HttpStatus { op, .. }
             | Error::Decode { op, .. }
             | Error::BodyTooLarge { op, .. }
@@ -205,11 +227,60 @@ impl Error {
         }
     }
 
-    /// True when the request certainly had no effect and may be sent again.
+    /// True when the call certainly had no effect and may be sent again:
+    /// it was refused before sending, or no connection was ever made. Derived
+    /// from what the engine knows was written, never from the last error's kind.
     pub fn is_safe_to_retry(&self) -> bool {
-        matches!(self, Error::InvalidRequest { .. })
-            || matches!(self, Error::Transport { source, .. } if source.is_connect())
+        match self {
+            Error::InvalidRequest { .. } => true,
+            Error::Transport { nothing_sent, .. } | Error::Timeout { nothing_sent, .. } => {
+                *nothing_sent
+            }
+            _ => false,
+        }
     }
+
+    /// The variant, without its data.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Redirect { .. } => ErrorKind::Redirect,
+            Error::HttpStatus { .. } => ErrorKind::HttpStatus,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
+            Error::Provider { .. } => ErrorKind::Provider,
+            Error::Pending { .. } => ErrorKind::Pending,
+            Error::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
+        }
+    }
+}
+
+/// The variants of [`Error`], without their data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::InvalidRequest`]
+    InvalidRequest,
+    /// [`Error::Transport`]
+    Transport,
+    /// [`Error::Timeout`]
+    Timeout,
+    /// [`Error::Redirect`]
+    Redirect,
+    /// [`Error::HttpStatus`]
+    HttpStatus,
+    /// [`Error::Decode`]
+    Decode,
+    /// [`Error::BodyTooLarge`]
+    BodyTooLarge,
+    /// [`Error::Provider`]
+    Provider,
+    /// [`Error::Pending`]
+    Pending,
+    /// [`Error::OutcomeUnknown`]
+    OutcomeUnknown,
 }
 
 /// What `build()` of a client builder reports.
@@ -259,7 +330,9 @@ mod tests {
     #[test]
     fn excerpts_are_bounded_and_redacted() {
         let body = format!("token=SECRET-TOKEN {}", "é".repeat(600));
-        let e = BodyExcerpt::new(body.as_bytes(), &["SECRET-TOKEN".to_owned()]);
+        let mut redactor = crate::secret::Redactor::default();
+        redactor.add("SECRET-TOKEN");
+        let e = BodyExcerpt::new(body.as_bytes(), &redactor);
         assert!(e.truncated);
         assert!(e.text.len() <= BodyExcerpt::LIMIT);
         assert!(e.text.starts_with("token=*** "));

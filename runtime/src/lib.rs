@@ -24,13 +24,14 @@ pub mod dynamic;
 mod envelope;
 pub mod error;
 pub mod op;
+pub mod outcome;
 pub mod params;
 pub mod secret;
 mod sign;
 pub mod with;
 
 pub use client::{Core, CoreBuilder};
-pub use error::{BuildError, Error, ItemError};
+pub use error::{BuildError, Error, ErrorKind, ItemError};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 pub use serde_json::Value as Json;

@@ -215,4 +215,21 @@ pub struct Operation {
     pub moves_money: bool,
     /// Wire name of the parameter carrying the caller's reference.
     pub reference: Option<&'static str>,
+    /// Wire names of the request parameters (the provider-neutral JSON
+    /// interface refuses any other name).
+    pub params: &'static [&'static str],
+    /// Wire names of the response fields declared `secret: true`, anywhere in
+    /// the payload: their values are masked in body excerpts and in the
+    /// provider-neutral JSON interface.
+    pub secret_fields: &'static [&'static str],
+}
+
+impl Operation {
+    /// The call's name, for errors.
+    pub fn op_name(&self) -> crate::error::OpName {
+        crate::error::OpName {
+            provider: self.provider,
+            endpoint: self.name,
+        }
+    }
 }

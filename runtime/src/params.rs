@@ -12,6 +12,9 @@ use rust_decimal::Decimal;
 pub enum Param {
     /// Text.
     Str(String),
+    /// Text that never prints (a `secret: true` parameter): sent like
+    /// [`Param::Str`], and redacted from errors like a credential.
+    Secret(crate::Secret),
     /// Whole number.
     Int(i64),
     /// Exact decimal, written with all its digits and its scale (`1000.50` stays
@@ -39,6 +42,7 @@ impl Param {
     pub fn to_text(&self) -> String {
         match self {
             Param::Str(s) => s.clone(),
+            Param::Secret(s) => s.expose().to_owned(),
             Param::Int(i) => i.to_string(),
             Param::Dec(d) => d.to_string(),
             Param::Bool(b) => b.to_string(),
@@ -58,6 +62,7 @@ impl Param {
     pub(crate) fn write_json(&self, out: &mut String) {
         match self {
             Param::Str(s) => write_json_string(s, out),
+            Param::Secret(s) => write_json_string(s.expose(), out),
             Param::Int(i) => out.push_str(&i.to_string()),
             Param::Dec(d) => out.push_str(&d.to_string()),
             Param::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -100,7 +105,7 @@ impl ToParam for str {
 }
 impl ToParam for crate::Secret {
     fn to_param(&self) -> Param {
-        Param::Str(self.expose().to_owned())
+        Param::Secret(self.clone())
     }
 }
 impl ToParam for i64 {

@@ -61,6 +61,8 @@ static FORM_OP: Operation = Operation {
     idempotent: false,
     moves_money: false,
     reference: None,
+    params: &[],
+    secret_fields: &[],
 };
 
 static JSON_OP: Operation = Operation {
