@@ -3,9 +3,8 @@
 //!
 //! [`decide`] is a pure function of the endpoint's [`CallKind`] and what the
 //! engine saw ([`Happened`]); the engine in [`crate::client`] only gathers the
-//! facts and builds the error it names. The fault matrix in
-//! `docs/architecture.md` is this function written out, and its table test
-//! below covers every row.
+//! facts and builds the error it names. `docs/fault-matrix.md` is this
+//! function written out, and its table test below covers every row.
 //!
 //! The rules, in short:
 //! - A call that moves money reaches the provider at most once: it is never

@@ -150,3 +150,101 @@ fn md5_hex(s: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+static MONEY_OP: Operation = Operation {
+    name: "pay",
+    moves_money: true,
+    idempotent: false,
+    auth: &[],
+    fixed: &[],
+    path: &[Segment::Lit("/v1/pay")],
+    ..FORM_OP
+};
+
+#[tokio::test]
+async fn secret_parameters_echoed_by_the_server_never_print() {
+    let server = MockServer::start().await.expect("server");
+    let mut b = CoreBuilder::new("acme", &["token", "key"], None, false);
+    b.credential(0, Secret::new("tok-123"));
+    b.credential(1, Secret::new("key-456"));
+    b.base_url(server.url());
+    let core = b.build().expect("core");
+    let password = "pa ss/wörd+1";
+    let mut p = Params::new();
+    p.push(Location::Body, "login", Param::Str("alice".into()));
+    p.push(
+        Location::Body,
+        "password",
+        Param::Secret(Secret::new(password)),
+    );
+    assert!(!format!("{p:?}").contains("wörd"), "{p:?}");
+    let encoded: String = url_encode(password);
+    server.push(Reply::json(
+        400,
+        format!(r#"{{"error": "bad password {password} / {encoded}"}}"#),
+    ));
+    let err = core
+        .execute::<Json, Plain>(&MONEY_OP, p)
+        .await
+        .expect_err("HTTP 400");
+    assert!(
+        matches!(
+            err,
+            providers_runtime::Error::HttpStatus { status: 400, .. }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        server.requests()[0].body_text().contains(&encoded),
+        "the password was sent"
+    );
+    let shown = format!("{err}\n{err:?}");
+    assert!(
+        !shown.contains("wörd") && !shown.contains(&encoded),
+        "{shown}"
+    );
+}
+
+fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_header_the_http_stack_refuses_is_an_invalid_request_not_an_unknown_outcome() {
+    static BAD_HEADER: Operation = Operation {
+        headers: &[("bad header", "x")],
+        ..MONEY_OP
+    };
+    static BAD_VALUE: Operation = Operation {
+        headers: &[("x-note", "a\r\nb")],
+        ..MONEY_OP
+    };
+    let server = MockServer::start().await.expect("server");
+    let mut b = CoreBuilder::new("acme", &["token", "key"], None, false);
+    b.credential(0, Secret::new("tok-123"));
+    b.credential(1, Secret::new("key-456"));
+    b.base_url(server.url());
+    let core = b.build().expect("core");
+    for op in [&BAD_HEADER, &BAD_VALUE] {
+        let err = core
+            .execute::<Json, Plain>(op, Params::new())
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, providers_runtime::Error::InvalidRequest { .. }),
+            "{err:?}"
+        );
+        assert!(err.is_safe_to_retry());
+    }
+    assert_eq!(server.request_count(), 0);
+}
