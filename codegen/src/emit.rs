@@ -1259,21 +1259,20 @@ fn client(p: &Provider) -> TokenStream {
 
 /// The module body of one provider, as formatted Rust source.
 pub fn provider_source(p: &Provider) -> Result<String, String> {
-    let client = client(p);
-    let markers = markers(p);
-    let models = p.models.iter().map(|m| model(p, m));
-    let endpoints = p.endpoints.iter().map(|e| endpoint(p, e));
-    let ops = operations(p);
-    let tokens = quote! {
-        use ::providers_runtime as rt;
-
-        #client
-        #(#endpoints)*
-        #(#models)*
-        #markers
-        #ops
-    };
-    format(tokens)
+    // One piece at a time: each is parsed, formatted and dropped before the
+    // next is built, so the whole module's tokens and syntax tree never exist
+    // at once (at 10,000 endpoints they took gigabytes).
+    let mut out = format(quote!(use ::providers_runtime as rt;))?;
+    out.push_str(&format(client(p))?);
+    for e in &p.endpoints {
+        out.push_str(&format(endpoint(p, e))?);
+    }
+    for m in &p.models {
+        out.push_str(&format(model(p, m))?);
+    }
+    out.push_str(&format(markers(p))?);
+    out.push_str(&format(operations(p))?);
+    Ok(out)
 }
 
 /// Module docs for the index.
@@ -1331,10 +1330,12 @@ pub fn index_source(providers: &[Provider]) -> Result<String, String> {
 }
 
 fn format(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
-        if let Some(dir) = std::env::var_os("CODEGEN_DEBUG_DIR") {
+    // Keep a copy of the tokens only when someone asked to see failures.
+    let debug = std::env::var_os("CODEGEN_DEBUG_DIR").map(|d| (d, tokens.clone()));
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        if let Some((dir, tokens)) = &debug {
             let _ = std::fs::write(
-                std::path::Path::new(&dir).join("failed.rs"),
+                std::path::Path::new(dir).join("failed.rs"),
                 tokens.to_string(),
             );
         }
