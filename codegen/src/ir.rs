@@ -937,8 +937,9 @@ impl Lowerer<'_> {
     ) -> Option<Ty> {
         match types::parse(text) {
             Ok(e) => self.ty(&e, path, format, inline_name),
-            Err(msg) => {
-                self.err(path, msg, Some("types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into()));
+            Err(e) => {
+                let hint = e.hint.unwrap_or_else(|| "types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into());
+                self.err(path, e.message, Some(hint));
                 None
             }
         }
