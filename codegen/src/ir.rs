@@ -362,6 +362,43 @@ pub fn lower(l: &Loaded) -> Result<Provider, Vec<Diagnostic>> {
     }
 }
 
+/// RFC 9110 `token` (`tchar`: letters, digits and ``!#$%&'*+-.^_`|~``): what a
+/// header name is, and what RFC 6265 asks of a cookie name.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+const TOKEN_HINT: &str =
+    "a header or cookie name is a token: ASCII letters, digits and !#$%&'*+-.^_`|~ (no spaces, `:`, `=`, `;` or quotes)";
+
+/// Headers that frame the message or concern one connection only: HTTP/1.1
+/// and the HTTP client set them (or must not see them) for each request.
+const CONNECTION_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
+/// Headers the runtime writes itself on every request that needs them; a
+/// credential placed there would be sent next to (or lost behind) the client's own.
+const CLIENT_HEADERS: &[&str] = &["content-type", "accept", "accept-encoding", "cookie"];
+
+/// The first control character of `s` (HTAB allowed where `tab_ok`), as `U+000D`.
+fn control_char(s: &str, tab_ok: bool) -> Option<String> {
+    s.chars()
+        .find(|c| c.is_control() && !(tab_ok && *c == '\t'))
+        .map(|c| format!("U+{:04X}", c as u32))
+}
+
 fn split_path(p: &str) -> Option<Vec<String>> {
     if p.is_empty() {
         return Some(Vec::new());
@@ -388,6 +425,59 @@ impl Lowerer<'_> {
             Some(h) => d.with_hint(h),
             None => d,
         });
+    }
+
+    /// A diagnostic at the key of `path` (a mapping key names the thing) or at its value.
+    fn err_at(&mut self, path: &[&str], key: bool, msg: String, hint: String) {
+        if key {
+            self.err_key(path, msg, Some(hint));
+        } else {
+            self.err(path, msg, Some(hint));
+        }
+    }
+
+    /// Checks the name of a header (`auth` true: one that carries a credential)
+    /// written at `path` (as a mapping key when `key`).
+    fn header_name(&mut self, name: &str, path: &[&str], key: bool, auth: bool) {
+        let lower = name.to_ascii_lowercase();
+        if !is_token(name) {
+            self.err_at(
+                path,
+                key,
+                format!("`{name}` is not a valid HTTP header name"),
+                TOKEN_HINT.into(),
+            );
+        } else if CONNECTION_HEADERS.contains(&lower.as_str()) {
+            self.err_at(
+                path,
+                key,
+                format!("the header `{name}` frames the message or belongs to one connection: only the HTTP client writes it"),
+                "remove it: a declared value would come next to the client's own, and the server could read the request differently from the client".into(),
+            );
+        } else if auth && CLIENT_HEADERS.contains(&lower.as_str()) {
+            self.err_at(
+                path,
+                key,
+                format!("a credential cannot go in the `{name}` header: the client writes that header itself"),
+                if lower == "cookie" {
+                    "use `in: cookie` with the cookie's name".into()
+                } else {
+                    "put the credential in a header of its own (as the provider documents it)".into()
+                },
+            );
+        }
+    }
+
+    /// Checks a cookie name written at `path` (as a mapping key when `key`).
+    fn cookie_name(&mut self, name: &str, path: &[&str], key: bool) {
+        if !is_token(name) {
+            self.err_at(
+                path,
+                key,
+                format!("`{name}` is not a valid cookie name"),
+                TOKEN_HINT.into(),
+            );
+        }
     }
 
     fn claim_type(&mut self, name: &str, path: &[&str]) {
@@ -1158,6 +1248,14 @@ impl Lowerer<'_> {
                 );
             }
         }
+        for p in &params {
+            let at = [base[0], base[1], "params", p.wire.as_str()];
+            match p.location {
+                Location::Header => self.header_name(&p.wire, &at, true, false),
+                Location::Cookie => self.cookie_name(&p.wire, &at, true),
+                _ => {}
+            }
+        }
 
         // Fixed values.
         let mut fixed = Vec::new();
@@ -1182,15 +1280,13 @@ impl Lowerer<'_> {
             for (k, v) in map.iter() {
                 let mut p = origin.clone();
                 p.push(k);
-                if k.is_empty()
-                    || !k
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-                {
-                    self.err_key(&p, format!("`{k}` is not a valid HTTP header name"), None);
-                }
-                if v.contains(['\r', '\n']) {
-                    self.err(&p, "a header value may not contain a line break", None);
+                self.header_name(k, &p, true, false);
+                if let Some(c) = control_char(v, true) {
+                    self.err(
+                        &p,
+                        format!("the value of the header `{k}` contains the control character {c}"),
+                        Some("a header value is one line of visible text: a line break would end the header, and another control character is refused by HTTP".into()),
+                    );
                 }
                 headers.retain(|(h, _): &(String, String)| !h.eq_ignore_ascii_case(k));
                 headers.push((k.to_ascii_lowercase(), v.clone()));
@@ -1467,6 +1563,30 @@ impl Lowerer<'_> {
                 Some("use `query`, `body`, `header`, `cookie` or `params`".into()),
             );
             return None;
+        }
+        let mut np = p.to_vec();
+        np.push("name");
+        match location {
+            Location::Header => self.header_name(&a.name, &np, false, true),
+            Location::Cookie => self.cookie_name(&a.name, &np, false),
+            _ => {}
+        }
+        if let Some(prefix) = &a.prefix {
+            let mut pp = p.to_vec();
+            pp.push("prefix");
+            if let Some(c) = control_char(prefix, false) {
+                self.err(
+                    &pp,
+                    format!("the prefix contains the control character {c}"),
+                    Some("a prefix is visible text such as `\"Bearer \"`; a line break in a header would end it and start another one".into()),
+                );
+            } else if location == Location::Cookie && prefix.contains(';') {
+                self.err(
+                    &pp,
+                    "a cookie prefix may not contain `;`: it would end the cookie",
+                    Some("remove the `;` (the client separates cookies itself)".into()),
+                );
+            }
         }
         let cred_names: Vec<&str> = self.l.spec.credentials.keys().collect();
         let value = match (&a.credential, &a.signature) {
