@@ -135,12 +135,7 @@ struct Aliases {
 
 impl Aliases {
     fn alias(&mut self, id: usize, pos: Pos) {
-        let cost = self
-            .inside
-            .get(&id)
-            .copied()
-            .unwrap_or(0)
-            .saturating_add(1);
+        let cost = self.inside.get(&id).copied().unwrap_or(0).saturating_add(1);
         if let Some((_, n)) = self.open.last_mut() {
             *n = n.saturating_add(cost);
         }
