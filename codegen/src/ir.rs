@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{suggest, Diagnostic};
 use crate::load::Loaded;
-use crate::names::{camel, camel_part, snake};
+use crate::names::{camel, camel_part, numbers, snake};
 use crate::spec::{self, Literal, Location as SpecLocation};
 use crate::types::{self, Scalar, TypeExpr};
 
@@ -366,8 +366,7 @@ pub fn lower(l: &Loaded) -> Result<Provider, Vec<Diagnostic>> {
 /// header name is, and what RFC 6265 asks of a cookie name.
 fn is_token(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
@@ -397,6 +396,28 @@ fn control_char(s: &str, tab_ok: bool) -> Option<String> {
     s.chars()
         .find(|c| c.is_control() && !(tab_ok && *c == '\t'))
         .map(|c| format!("U+{:04X}", c as u32))
+}
+
+/// `rust` names derived from `wires` in one namespace, with transliterated
+/// names that collide numbered (see [`numbers`]): `(wire, rust, derived)` in,
+/// the final names and the numbers given out.
+fn numbered(entries: &[(&str, String, bool)], snake_case: bool) -> Vec<(String, Option<usize>)> {
+    let with = |r: &str, n: usize| {
+        if snake_case {
+            format!("{r}_{n}")
+        } else {
+            format!("{r}{n}")
+        }
+    };
+    let refs: Vec<(&str, &str, bool)> = entries
+        .iter()
+        .map(|(w, r, d)| (*w, r.as_str(), *d))
+        .collect();
+    numbers(&refs, with)
+        .into_iter()
+        .zip(entries)
+        .map(|(n, (_, r, _))| (n.map_or_else(|| r.clone(), |n| with(r, n)), n))
+        .collect()
 }
 
 fn split_path(p: &str) -> Option<Vec<String>> {
@@ -516,7 +537,16 @@ impl Lowerer<'_> {
 
         // Environments.
         let mut environments = Vec::new();
-        for (name, url) in spec.base_url.environments.iter() {
+        let env_names = numbered(
+            &spec
+                .base_url
+                .environments
+                .keys()
+                .map(|k| (k, camel(k), true))
+                .collect::<Vec<_>>(),
+            false,
+        );
+        for ((name, url), (rust, _)) in spec.base_url.environments.iter().zip(env_names) {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 self.err(
                     &["base_url", "environments", name],
@@ -526,7 +556,7 @@ impl Lowerer<'_> {
             }
             environments.push(Environment {
                 wire: name.to_owned(),
-                rust: camel(name),
+                rust,
                 url: url.trim_end_matches('/').to_owned(),
             });
         }
@@ -555,8 +585,15 @@ impl Lowerer<'_> {
 
         // Credentials.
         let mut credentials = Vec::new();
-        for (name, c) in spec.credentials.iter() {
-            let rust = snake(name);
+        let cred_names = numbered(
+            &spec
+                .credentials
+                .keys()
+                .map(|k| (k, snake(k), true))
+                .collect::<Vec<_>>(),
+            true,
+        );
+        for ((name, c), (rust, _)) in spec.credentials.iter().zip(cred_names) {
             if BUILDER_METHODS.contains(&rust.as_str()) {
                 self.err_key(
                     &["credentials", name],
@@ -599,8 +636,21 @@ impl Lowerer<'_> {
         }
 
         let mut endpoints = Vec::new();
-        for (name, e) in spec.endpoints.iter() {
-            endpoints.push(self.endpoint(name, e));
+        let endpoint_names = numbered(
+            &spec
+                .endpoints
+                .keys()
+                .map(|k| (k, snake(k), true))
+                .collect::<Vec<_>>(),
+            true,
+        );
+        for ((name, e), (rust, n)) in spec.endpoints.iter().zip(endpoint_names) {
+            let type_prefix = format!(
+                "{}{}",
+                camel_part(name),
+                n.map(|n| n.to_string()).unwrap_or_default()
+            );
+            endpoints.push(self.endpoint(name, e, rust, type_prefix));
         }
         if spec.endpoints.is_empty() {
             self.err(&["endpoints"], "the spec declares no endpoints", None);
@@ -770,6 +820,7 @@ impl Lowerer<'_> {
 
     fn variants(&mut self, values: &[spec::EnumValue], path: &[&str]) -> Vec<Variant> {
         let mut out: Vec<Variant> = Vec::new();
+        let mut derived: Vec<bool> = Vec::new();
         let mut seen_wire = BTreeSet::new();
         for (i, v) in values.iter().enumerate() {
             let (wire, name, doc) = match v {
@@ -789,6 +840,7 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
+            derived.push(name.is_none());
             let rust = match name {
                 Some(n) => {
                     if camel(&n) != n {
@@ -810,6 +862,15 @@ impl Lowerer<'_> {
                 );
             }
             out.push(Variant { wire, rust, doc });
+        }
+        let entries: Vec<(&str, String, bool)> = out
+            .iter()
+            .zip(&derived)
+            .map(|(v, d)| (v.wire.as_str(), v.rust.clone(), *d))
+            .collect();
+        let names = numbered(&entries, false);
+        for (v, (rust, _)) in out.iter_mut().zip(names) {
+            v.rust = rust;
         }
         if out.is_empty() {
             let mut p = path.to_vec();
@@ -837,27 +898,37 @@ impl Lowerer<'_> {
     ) -> Vec<Field> {
         let mut out = Vec::new();
         let section = if request { "params" } else { "fields" };
-        for (wire, f) in fields.iter() {
+        let names = numbered(
+            &fields
+                .iter()
+                .map(|(wire, f)| match &f.rust_name {
+                    Some(r) => (wire, r.clone(), false),
+                    None => (wire, snake(wire), true),
+                })
+                .collect::<Vec<_>>(),
+            true,
+        );
+        for ((wire, f), (rust, number)) in fields.iter().zip(names) {
             let mut p = path.to_vec();
             p.extend([section, wire]);
-            let rust = match &f.rust_name {
-                Some(r) => {
-                    if snake(r) != *r {
-                        let mut rp = p.clone();
-                        rp.push("rust_name");
-                        self.err(
-                            &rp,
-                            format!("`{r}` is not a snake_case Rust name"),
-                            Some(format!("use `{}`", snake(r))),
-                        );
-                    }
-                    r.clone()
+            if let Some(r) = &f.rust_name {
+                if snake(r) != *r {
+                    let mut rp = p.clone();
+                    rp.push("rust_name");
+                    self.err(
+                        &rp,
+                        format!("`{r}` is not a snake_case Rust name"),
+                        Some(format!("use `{}`", snake(r))),
+                    );
                 }
-                None => snake(wire),
-            };
+            }
             let mut tp = p.clone();
             tp.push("type");
-            let inline_name = format!("{owner}{}", camel_part(wire));
+            let inline_name = format!(
+                "{owner}{}{}",
+                camel_part(wire),
+                number.map(|n| n.to_string()).unwrap_or_default()
+            );
             let ty = self
                 .ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name)
                 .unwrap_or(Ty::Json);
@@ -1127,11 +1198,16 @@ impl Lowerer<'_> {
         })
     }
 
-    fn endpoint(&mut self, name: &str, e: &spec::Endpoint) -> Endpoint {
+    /// Lowers one endpoint; its method and type-prefix names are chosen by the caller.
+    fn endpoint(
+        &mut self,
+        name: &str,
+        e: &spec::Endpoint,
+        rust: String,
+        type_prefix: String,
+    ) -> Endpoint {
         let spec = &self.l.spec;
         let base = ["endpoints", name];
-        let rust = snake(name);
-        let type_prefix = camel_part(name);
         self.claim_type(&format!("{type_prefix}Request"), &base);
         self.claim_type(&format!("{type_prefix}Call"), &base);
 
@@ -1727,5 +1803,71 @@ fn contains_date(t: &Ty) -> bool {
         Ty::Date(_) => true,
         Ty::List(t) | Ty::Map(t) | Ty::Item(t) => contains_date(t),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn lowered(src: &str) -> Result<Provider, Vec<Diagnostic>> {
+        let l = crate::load::load_str(Path::new("names.yaml"), src.to_owned())?;
+        lower(&l)
+    }
+
+    /// Names outside ASCII are transliterated; two that still coincide get a
+    /// number in spec order; `rust_name:` wins; every name is an identifier.
+    #[test]
+    fn non_ascii_names_become_distinct_identifiers() {
+        let src = "provider:\n  name: X\nmodels:\n  Price:\n    fields:\n      цена: { type: decimal }\n      prix_été: { type: decimal }\n      prix_ète: { type: decimal, description: Second. }\n      prix_ete: { type: decimal }\n      名前: { type: string }\n      価格: { type: string, rust_name: kakaku }\n      Ñu: { type: \"integer | string\" }\n      ñu: { type: \"integer | string\" }\n  Step:\n    enum: [Übung, Ubung, über]\nendpoints:\n  цена:\n    method: GET\n    path: /a\n    params:\n      é: { type: string }\n      è: { type: string }\n  ценa:\n    method: GET\n    path: /b\n    response: Price\n";
+        let p = lowered(src).unwrap_or_else(|d| panic!("{d:#?}"));
+        let ModelKind::Struct(fields) = &p.models[0].kind else {
+            panic!("a struct")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "tsena",
+                "prix_ete_2",
+                "prix_ete_3",
+                "prix_ete",
+                "ming_qian",
+                "kakaku",
+                "nu",
+                "nu_2"
+            ]
+        );
+        assert_eq!(fields[2].wire, "prix_ète");
+        let ModelKind::Enum(variants) = &p.models[1].kind else {
+            panic!("an enum")
+        };
+        let names: Vec<&str> = variants.iter().map(|v| v.rust.as_str()).collect();
+        assert_eq!(names, ["Ubung2", "Ubung", "Uber"]);
+        let e: Vec<(&str, &str)> = p
+            .endpoints
+            .iter()
+            .map(|e| (e.rust.as_str(), e.type_prefix.as_str()))
+            .collect();
+        assert_eq!(e, [("tsena", "Tsena"), ("tsena_2", "Tsena2")]);
+        let params: Vec<&str> = p.endpoints[0]
+            .params
+            .iter()
+            .map(|f| f.rust.as_str())
+            .collect();
+        assert_eq!(params, ["e", "e_2"]);
+        // The inline unions of `Ñu` and `ñu` are distinct types too.
+        let types: Vec<&str> = p.models.iter().map(|m| m.name.as_str()).collect();
+        assert!(
+            types.contains(&"PriceNu") && types.contains(&"PriceNu2"),
+            "{types:?}"
+        );
+        // Deterministic, and the whole module still generates.
+        let again = lowered(src).unwrap_or_else(|d| panic!("{d:#?}"));
+        let again: Vec<String> = again.endpoints.iter().map(|e| e.rust.clone()).collect();
+        assert_eq!(again, ["tsena", "tsena_2"]);
+        crate::generate_str(Path::new("names.yaml"), src).unwrap_or_else(|d| panic!("{d:#?}"));
     }
 }
