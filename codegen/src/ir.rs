@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{suggest, Diagnostic};
 use crate::load::Loaded;
-use crate::names::{camel, camel_part, snake};
+use crate::names::{camel, camel_part, numbers, snake};
 use crate::spec::{self, Literal, Location as SpecLocation};
 use crate::types::{self, Scalar, TypeExpr};
 
@@ -362,6 +362,64 @@ pub fn lower(l: &Loaded) -> Result<Provider, Vec<Diagnostic>> {
     }
 }
 
+/// RFC 9110 `token` (`tchar`: letters, digits and ``!#$%&'*+-.^_`|~``): what a
+/// header name is, and what RFC 6265 asks of a cookie name.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+const TOKEN_HINT: &str =
+    "a header or cookie name is a token: ASCII letters, digits and !#$%&'*+-.^_`|~ (no spaces, `:`, `=`, `;` or quotes)";
+
+/// Headers that frame the message or concern one connection only: HTTP/1.1
+/// and the HTTP client set them (or must not see them) for each request.
+const CONNECTION_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
+/// Headers the runtime writes itself on every request that needs them; a
+/// credential placed there would be sent next to (or lost behind) the client's own.
+const CLIENT_HEADERS: &[&str] = &["content-type", "accept", "accept-encoding", "cookie"];
+
+/// The first control character of `s` (HTAB allowed where `tab_ok`), as `U+000D`.
+fn control_char(s: &str, tab_ok: bool) -> Option<String> {
+    s.chars()
+        .find(|c| c.is_control() && !(tab_ok && *c == '\t'))
+        .map(|c| format!("U+{:04X}", c as u32))
+}
+
+/// `rust` names derived from `wires` in one namespace, with transliterated
+/// names that collide numbered (see [`numbers`]): `(wire, rust, derived)` in,
+/// the final names and the numbers given out.
+fn numbered(entries: &[(&str, String, bool)], snake_case: bool) -> Vec<(String, Option<usize>)> {
+    let with = |r: &str, n: usize| {
+        if snake_case {
+            format!("{r}_{n}")
+        } else {
+            format!("{r}{n}")
+        }
+    };
+    let refs: Vec<(&str, &str, bool)> = entries
+        .iter()
+        .map(|(w, r, d)| (*w, r.as_str(), *d))
+        .collect();
+    numbers(&refs, with)
+        .into_iter()
+        .zip(entries)
+        .map(|(n, (_, r, _))| (n.map_or_else(|| r.clone(), |n| with(r, n)), n))
+        .collect()
+}
+
 fn split_path(p: &str) -> Option<Vec<String>> {
     if p.is_empty() {
         return Some(Vec::new());
@@ -388,6 +446,59 @@ impl Lowerer<'_> {
             Some(h) => d.with_hint(h),
             None => d,
         });
+    }
+
+    /// A diagnostic at the key of `path` (a mapping key names the thing) or at its value.
+    fn err_at(&mut self, path: &[&str], key: bool, msg: String, hint: String) {
+        if key {
+            self.err_key(path, msg, Some(hint));
+        } else {
+            self.err(path, msg, Some(hint));
+        }
+    }
+
+    /// Checks the name of a header (`auth` true: one that carries a credential)
+    /// written at `path` (as a mapping key when `key`).
+    fn header_name(&mut self, name: &str, path: &[&str], key: bool, auth: bool) {
+        let lower = name.to_ascii_lowercase();
+        if !is_token(name) {
+            self.err_at(
+                path,
+                key,
+                format!("`{name}` is not a valid HTTP header name"),
+                TOKEN_HINT.into(),
+            );
+        } else if CONNECTION_HEADERS.contains(&lower.as_str()) {
+            self.err_at(
+                path,
+                key,
+                format!("the header `{name}` frames the message or belongs to one connection: only the HTTP client writes it"),
+                "remove it: a declared value would come next to the client's own, and the server could read the request differently from the client".into(),
+            );
+        } else if auth && CLIENT_HEADERS.contains(&lower.as_str()) {
+            self.err_at(
+                path,
+                key,
+                format!("a credential cannot go in the `{name}` header: the client writes that header itself"),
+                if lower == "cookie" {
+                    "use `in: cookie` with the cookie's name".into()
+                } else {
+                    "put the credential in a header of its own (as the provider documents it)".into()
+                },
+            );
+        }
+    }
+
+    /// Checks a cookie name written at `path` (as a mapping key when `key`).
+    fn cookie_name(&mut self, name: &str, path: &[&str], key: bool) {
+        if !is_token(name) {
+            self.err_at(
+                path,
+                key,
+                format!("`{name}` is not a valid cookie name"),
+                TOKEN_HINT.into(),
+            );
+        }
     }
 
     fn claim_type(&mut self, name: &str, path: &[&str]) {
@@ -426,7 +537,16 @@ impl Lowerer<'_> {
 
         // Environments.
         let mut environments = Vec::new();
-        for (name, url) in spec.base_url.environments.iter() {
+        let env_names = numbered(
+            &spec
+                .base_url
+                .environments
+                .keys()
+                .map(|k| (k, camel(k), true))
+                .collect::<Vec<_>>(),
+            false,
+        );
+        for ((name, url), (rust, _)) in spec.base_url.environments.iter().zip(env_names) {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 self.err(
                     &["base_url", "environments", name],
@@ -436,7 +556,7 @@ impl Lowerer<'_> {
             }
             environments.push(Environment {
                 wire: name.to_owned(),
-                rust: camel(name),
+                rust,
                 url: url.trim_end_matches('/').to_owned(),
             });
         }
@@ -465,8 +585,15 @@ impl Lowerer<'_> {
 
         // Credentials.
         let mut credentials = Vec::new();
-        for (name, c) in spec.credentials.iter() {
-            let rust = snake(name);
+        let cred_names = numbered(
+            &spec
+                .credentials
+                .keys()
+                .map(|k| (k, snake(k), true))
+                .collect::<Vec<_>>(),
+            true,
+        );
+        for ((name, c), (rust, _)) in spec.credentials.iter().zip(cred_names) {
             if BUILDER_METHODS.contains(&rust.as_str()) {
                 self.err_key(
                     &["credentials", name],
@@ -509,8 +636,21 @@ impl Lowerer<'_> {
         }
 
         let mut endpoints = Vec::new();
-        for (name, e) in spec.endpoints.iter() {
-            endpoints.push(self.endpoint(name, e));
+        let endpoint_names = numbered(
+            &spec
+                .endpoints
+                .keys()
+                .map(|k| (k, snake(k), true))
+                .collect::<Vec<_>>(),
+            true,
+        );
+        for ((name, e), (rust, n)) in spec.endpoints.iter().zip(endpoint_names) {
+            let type_prefix = format!(
+                "{}{}",
+                camel_part(name),
+                n.map(|n| n.to_string()).unwrap_or_default()
+            );
+            endpoints.push(self.endpoint(name, e, rust, type_prefix));
         }
         if spec.endpoints.is_empty() {
             self.err(&["endpoints"], "the spec declares no endpoints", None);
@@ -680,6 +820,7 @@ impl Lowerer<'_> {
 
     fn variants(&mut self, values: &[spec::EnumValue], path: &[&str]) -> Vec<Variant> {
         let mut out: Vec<Variant> = Vec::new();
+        let mut derived: Vec<bool> = Vec::new();
         let mut seen_wire = BTreeSet::new();
         for (i, v) in values.iter().enumerate() {
             let (wire, name, doc) = match v {
@@ -699,6 +840,7 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
+            derived.push(name.is_none());
             let rust = match name {
                 Some(n) => {
                     if camel(&n) != n {
@@ -720,6 +862,15 @@ impl Lowerer<'_> {
                 );
             }
             out.push(Variant { wire, rust, doc });
+        }
+        let entries: Vec<(&str, String, bool)> = out
+            .iter()
+            .zip(&derived)
+            .map(|(v, d)| (v.wire.as_str(), v.rust.clone(), *d))
+            .collect();
+        let names = numbered(&entries, false);
+        for (v, (rust, _)) in out.iter_mut().zip(names) {
+            v.rust = rust;
         }
         if out.is_empty() {
             let mut p = path.to_vec();
@@ -747,27 +898,37 @@ impl Lowerer<'_> {
     ) -> Vec<Field> {
         let mut out = Vec::new();
         let section = if request { "params" } else { "fields" };
-        for (wire, f) in fields.iter() {
+        let names = numbered(
+            &fields
+                .iter()
+                .map(|(wire, f)| match &f.rust_name {
+                    Some(r) => (wire, r.clone(), false),
+                    None => (wire, snake(wire), true),
+                })
+                .collect::<Vec<_>>(),
+            true,
+        );
+        for ((wire, f), (rust, number)) in fields.iter().zip(names) {
             let mut p = path.to_vec();
             p.extend([section, wire]);
-            let rust = match &f.rust_name {
-                Some(r) => {
-                    if snake(r) != *r {
-                        let mut rp = p.clone();
-                        rp.push("rust_name");
-                        self.err(
-                            &rp,
-                            format!("`{r}` is not a snake_case Rust name"),
-                            Some(format!("use `{}`", snake(r))),
-                        );
-                    }
-                    r.clone()
+            if let Some(r) = &f.rust_name {
+                if snake(r) != *r {
+                    let mut rp = p.clone();
+                    rp.push("rust_name");
+                    self.err(
+                        &rp,
+                        format!("`{r}` is not a snake_case Rust name"),
+                        Some(format!("use `{}`", snake(r))),
+                    );
                 }
-                None => snake(wire),
-            };
+            }
             let mut tp = p.clone();
             tp.push("type");
-            let inline_name = format!("{owner}{}", camel_part(wire));
+            let inline_name = format!(
+                "{owner}{}{}",
+                camel_part(wire),
+                number.map(|n| n.to_string()).unwrap_or_default()
+            );
             let ty = self
                 .ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name)
                 .unwrap_or(Ty::Json);
@@ -937,8 +1098,9 @@ impl Lowerer<'_> {
     ) -> Option<Ty> {
         match types::parse(text) {
             Ok(e) => self.ty(&e, path, format, inline_name),
-            Err(msg) => {
-                self.err(path, msg, Some("types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into()));
+            Err(e) => {
+                let hint = e.hint.unwrap_or_else(|| "types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into());
+                self.err(path, e.message, Some(hint));
                 None
             }
         }
@@ -1036,11 +1198,16 @@ impl Lowerer<'_> {
         })
     }
 
-    fn endpoint(&mut self, name: &str, e: &spec::Endpoint) -> Endpoint {
+    /// Lowers one endpoint; its method and type-prefix names are chosen by the caller.
+    fn endpoint(
+        &mut self,
+        name: &str,
+        e: &spec::Endpoint,
+        rust: String,
+        type_prefix: String,
+    ) -> Endpoint {
         let spec = &self.l.spec;
         let base = ["endpoints", name];
-        let rust = snake(name);
-        let type_prefix = camel_part(name);
         self.claim_type(&format!("{type_prefix}Request"), &base);
         self.claim_type(&format!("{type_prefix}Call"), &base);
 
@@ -1053,6 +1220,7 @@ impl Lowerer<'_> {
         } else {
             format!("/{}", e.path)
         };
+        self.check_path_text(&raw, &[base[0], base[1], "path"]);
         let mut rest = raw.as_str();
         let mut holes = Vec::new();
         while let Some(open) = rest.find('{') {
@@ -1156,6 +1324,14 @@ impl Lowerer<'_> {
                 );
             }
         }
+        for p in &params {
+            let at = [base[0], base[1], "params", p.wire.as_str()];
+            match p.location {
+                Location::Header => self.header_name(&p.wire, &at, true, false),
+                Location::Cookie => self.cookie_name(&p.wire, &at, true),
+                _ => {}
+            }
+        }
 
         // Fixed values.
         let mut fixed = Vec::new();
@@ -1180,15 +1356,13 @@ impl Lowerer<'_> {
             for (k, v) in map.iter() {
                 let mut p = origin.clone();
                 p.push(k);
-                if k.is_empty()
-                    || !k
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-                {
-                    self.err_key(&p, format!("`{k}` is not a valid HTTP header name"), None);
-                }
-                if v.contains(['\r', '\n']) {
-                    self.err(&p, "a header value may not contain a line break", None);
+                self.header_name(k, &p, true, false);
+                if let Some(c) = control_char(v, true) {
+                    self.err(
+                        &p,
+                        format!("the value of the header `{k}` contains the control character {c}"),
+                        Some("a header value is one line of visible text: a line break would end the header, and another control character is refused by HTTP".into()),
+                    );
                 }
                 headers.retain(|(h, _): &(String, String)| !h.eq_ignore_ascii_case(k));
                 headers.push((k.to_ascii_lowercase(), v.clone()));
@@ -1363,6 +1537,38 @@ impl Lowerer<'_> {
         }
     }
 
+    /// What the client appends the path to the base URL with must stay a path
+    /// under it: no query or fragment (the client writes the query string
+    /// after the path, so a `?` or `#` here would misplace it, and everything
+    /// after a `#` is never sent), and no `.` or `..` segment (URL
+    /// normalisation resolves them, so `/../admin` leaves the base URL's path).
+    fn check_path_text(&mut self, raw: &str, at: &[&str]) {
+        for (c, what) in [
+            ('?', "a query string: the client writes the query itself, after the path, from the endpoint's query values"),
+            ('#', "a fragment: nothing after `#` is sent, and the query string and any credential the client appends would end up after it"),
+        ] {
+            if raw.contains(c) {
+                self.err(
+                    at,
+                    format!("the path contains `{c}`, which starts {what}"),
+                    Some("declare what follows as `params` (`in: query`), or as `fixed` values for constants (`fixed: { action: add }`)".into()),
+                );
+            }
+        }
+        // `%2e` is a dot too for URL parsers (WHATWG URL, and so `url`/`reqwest`).
+        let dots = raw.split('/').find(|seg| {
+            let seg = seg.to_ascii_lowercase().replace("%2e", ".");
+            seg == "." || seg == ".."
+        });
+        if let Some(seg) = dots {
+            self.err(
+                at,
+                format!("the path has a `{seg}` segment, which URL normalisation resolves: the request would leave the path under the base URL"),
+                Some("write the path without `.` and `..` segments; it is appended to the base URL as written".into()),
+            );
+        }
+    }
+
     fn path_of(&mut self, text: &str, at: &[&str]) -> Vec<String> {
         match split_path(text) {
             Some(p) => p,
@@ -1433,6 +1639,30 @@ impl Lowerer<'_> {
                 Some("use `query`, `body`, `header`, `cookie` or `params`".into()),
             );
             return None;
+        }
+        let mut np = p.to_vec();
+        np.push("name");
+        match location {
+            Location::Header => self.header_name(&a.name, &np, false, true),
+            Location::Cookie => self.cookie_name(&a.name, &np, false),
+            _ => {}
+        }
+        if let Some(prefix) = &a.prefix {
+            let mut pp = p.to_vec();
+            pp.push("prefix");
+            if let Some(c) = control_char(prefix, false) {
+                self.err(
+                    &pp,
+                    format!("the prefix contains the control character {c}"),
+                    Some("a prefix is visible text such as `\"Bearer \"`; a line break in a header would end it and start another one".into()),
+                );
+            } else if location == Location::Cookie && prefix.contains(';') {
+                self.err(
+                    &pp,
+                    "a cookie prefix may not contain `;`: it would end the cookie",
+                    Some("remove the `;` (the client separates cookies itself)".into()),
+                );
+            }
         }
         let cred_names: Vec<&str> = self.l.spec.credentials.keys().collect();
         let value = match (&a.credential, &a.signature) {
@@ -1573,5 +1803,71 @@ fn contains_date(t: &Ty) -> bool {
         Ty::Date(_) => true,
         Ty::List(t) | Ty::Map(t) | Ty::Item(t) => contains_date(t),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn lowered(src: &str) -> Result<Provider, Vec<Diagnostic>> {
+        let l = crate::load::load_str(Path::new("names.yaml"), src.to_owned())?;
+        lower(&l)
+    }
+
+    /// Names outside ASCII are transliterated; two that still coincide get a
+    /// number in spec order; `rust_name:` wins; every name is an identifier.
+    #[test]
+    fn non_ascii_names_become_distinct_identifiers() {
+        let src = "provider:\n  name: X\nmodels:\n  Price:\n    fields:\n      цена: { type: decimal }\n      prix_été: { type: decimal }\n      prix_ète: { type: decimal, description: Second. }\n      prix_ete: { type: decimal }\n      名前: { type: string }\n      価格: { type: string, rust_name: kakaku }\n      Ñu: { type: \"integer | string\" }\n      ñu: { type: \"integer | string\" }\n  Step:\n    enum: [Übung, Ubung, über]\nendpoints:\n  цена:\n    method: GET\n    path: /a\n    params:\n      é: { type: string }\n      è: { type: string }\n  ценa:\n    method: GET\n    path: /b\n    response: Price\n";
+        let p = lowered(src).unwrap_or_else(|d| panic!("{d:#?}"));
+        let ModelKind::Struct(fields) = &p.models[0].kind else {
+            panic!("a struct")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "tsena",
+                "prix_ete_2",
+                "prix_ete_3",
+                "prix_ete",
+                "ming_qian",
+                "kakaku",
+                "nu",
+                "nu_2"
+            ]
+        );
+        assert_eq!(fields[2].wire, "prix_ète");
+        let ModelKind::Enum(variants) = &p.models[1].kind else {
+            panic!("an enum")
+        };
+        let names: Vec<&str> = variants.iter().map(|v| v.rust.as_str()).collect();
+        assert_eq!(names, ["Ubung2", "Ubung", "Uber"]);
+        let e: Vec<(&str, &str)> = p
+            .endpoints
+            .iter()
+            .map(|e| (e.rust.as_str(), e.type_prefix.as_str()))
+            .collect();
+        assert_eq!(e, [("tsena", "Tsena"), ("tsena_2", "Tsena2")]);
+        let params: Vec<&str> = p.endpoints[0]
+            .params
+            .iter()
+            .map(|f| f.rust.as_str())
+            .collect();
+        assert_eq!(params, ["e", "e_2"]);
+        // The inline unions of `Ñu` and `ñu` are distinct types too.
+        let types: Vec<&str> = p.models.iter().map(|m| m.name.as_str()).collect();
+        assert!(
+            types.contains(&"PriceNu") && types.contains(&"PriceNu2"),
+            "{types:?}"
+        );
+        // Deterministic, and the whole module still generates.
+        let again = lowered(src).unwrap_or_else(|d| panic!("{d:#?}"));
+        let again: Vec<String> = again.endpoints.iter().map(|e| e.rust.clone()).collect();
+        assert_eq!(again, ["tsena", "tsena_2"]);
+        crate::generate_str(Path::new("names.yaml"), src).unwrap_or_else(|d| panic!("{d:#?}"));
     }
 }

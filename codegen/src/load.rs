@@ -109,6 +109,73 @@ enum FrameKind {
 struct Recorder {
     stack: Vec<Frame>,
     pos: Positions,
+    aliases: Aliases,
+}
+
+/// serde_yaml's alias expansion, replayed on the events so that its
+/// "repetition limit exceeded" (which has no position) can point at the alias
+/// that blew the limit. serde_yaml follows every alias (a jump), reads the
+/// anchored node again, following the aliases inside it too, and gives up once
+/// it has made more than 100 jumps per event of the document.
+#[derive(Default)]
+struct Aliases {
+    /// Events in the document, as serde_yaml counts them.
+    events: u64,
+    /// Jumps made inside the node of each anchor when it is read once.
+    inside: HashMap<usize, u64>,
+    /// Where each anchored node starts.
+    anchors: HashMap<usize, Pos>,
+    /// Open containers: their anchor (0: none) and the jumps inside them so far.
+    open: Vec<(usize, u64)>,
+    /// Jumps so far, in document order.
+    total: u64,
+    /// Each alias: where, its anchor, and the jumps made up to and including it.
+    uses: Vec<(Pos, usize, u64)>,
+}
+
+impl Aliases {
+    fn alias(&mut self, id: usize, pos: Pos) {
+        let cost = self.inside.get(&id).copied().unwrap_or(0).saturating_add(1);
+        if let Some((_, n)) = self.open.last_mut() {
+            *n = n.saturating_add(cost);
+        }
+        self.total = self.total.saturating_add(cost);
+        self.uses.push((pos, id, self.total));
+    }
+
+    fn anchor(&mut self, id: usize, pos: Pos) {
+        if id != 0 {
+            self.anchors.insert(id, pos);
+            self.inside.insert(id, 0);
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some((id, n)) = self.open.pop() {
+            if id != 0 {
+                self.inside.insert(id, n);
+            }
+            if let Some((_, parent)) = self.open.last_mut() {
+                *parent = parent.saturating_add(n);
+            }
+        }
+    }
+
+    /// The alias at which serde_yaml gives up (the first past its limit, or
+    /// the one that expands most), with its anchor's position.
+    fn culprit(&self) -> Option<(Pos, Option<Pos>, u64)> {
+        let limit = self.events.saturating_mul(100);
+        let (pos, id, _) = self
+            .uses
+            .iter()
+            .find(|(_, _, total)| *total > limit)
+            .or_else(|| {
+                self.uses
+                    .iter()
+                    .max_by_key(|(_, id, _)| self.inside.get(id).copied().unwrap_or(0))
+            })?;
+        Some((*pos, self.anchors.get(id).copied(), limit))
+    }
 }
 
 impl Recorder {
@@ -157,6 +224,32 @@ impl Recorder {
 
 impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = Pos {
+            line: mark.line(),
+            column: mark.col() + 1,
+            len: 1,
+        };
+        match &ev {
+            Event::Scalar(_, _, id, _) => self.aliases.anchor(*id, at),
+            Event::Alias(id) => self.aliases.alias(*id, at),
+            Event::MappingStart(id, _) | Event::SequenceStart(id, _) => {
+                self.aliases.anchor(*id, at);
+                self.aliases.open.push((*id, 0));
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.aliases.close(),
+            _ => {}
+        }
+        if matches!(
+            ev,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+                | Event::MappingEnd
+                | Event::SequenceEnd
+        ) {
+            self.aliases.events += 1;
+        }
         match ev {
             Event::Scalar(v, style, ..) => {
                 let quotes = matches!(
@@ -196,7 +289,13 @@ impl MarkedEventReceiver for Recorder {
 }
 
 /// Records the position of every key and value of `source`.
+#[cfg(test)]
 fn positions(source: &str) -> Result<Positions, (Pos, String)> {
+    recorded(source).map(|r| r.pos)
+}
+
+/// The event pass over `source`: positions, and the alias replay.
+fn recorded(source: &str) -> Result<Recorder, (Pos, String)> {
     let mut rec = Recorder::default();
     let mut parser = Parser::new_from_str(source);
     parser.load(&mut rec, false).map_err(|e| {
@@ -210,7 +309,7 @@ fn positions(source: &str) -> Result<Positions, (Pos, String)> {
             e.info().to_owned(),
         )
     })?;
-    Ok(rec.pos)
+    Ok(rec)
 }
 
 /// Reads and parses one spec file.
@@ -241,8 +340,8 @@ pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> 
         return Err(vec![Diagnostic::new(file, &source, top, "the spec is empty")
             .with_hint("a spec needs at least `provider:` (with `name:`) and `endpoints:`; see docs/spec-format.md")]);
     }
-    let positions = match positions(&source) {
-        Ok(p) => p,
+    let recorder = match recorded(&source) {
+        Ok(r) => r,
         Err((pos, info)) => {
             return Err(vec![Diagnostic::new(file, &source, pos, format!("YAML syntax error: {info}"))
                 .with_hint("check indentation, quotes and brackets on this line and the one before; JSON pasted from docs must be valid JSON")]);
@@ -253,10 +352,62 @@ pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> 
             file: file.to_owned(),
             source,
             spec,
-            positions,
+            positions: recorder.pos,
         }),
+        Err(e) if e.location().is_none() && e.to_string() == "repetition limit exceeded" => {
+            Err(vec![alias_bomb(file, &source, &recorder.aliases)])
+        }
         Err(e) => Err(vec![shape_error(file, &source, &e)]),
     }
+}
+
+/// serde_yaml's "repetition limit exceeded", at the alias that exceeded it.
+fn alias_bomb(file: &Path, source: &str, aliases: &Aliases) -> Diagnostic {
+    let top = Pos {
+        line: 1,
+        column: 1,
+        len: 1,
+    };
+    let hint = "each alias repeats the whole anchored value, and aliases of aliases multiply (a \"billion laughs\"): write the values out, or alias only small values";
+    let Some((mut pos, anchor, limit)) = aliases.culprit() else {
+        return Diagnostic::new(
+            file,
+            source,
+            top,
+            "YAML aliases expand too far (repetition limit exceeded)",
+        )
+        .with_hint(hint);
+    };
+    // The alias as written (`*name`), to underline and to name it.
+    let name: String = source
+        .lines()
+        .nth(pos.line.saturating_sub(1))
+        .and_then(|l| l.get(l.char_indices().nth(pos.column - 1)?.0..))
+        .filter(|t| t.starts_with('*'))
+        .map(|t| {
+            t.chars()
+                .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+                .collect()
+        })
+        .unwrap_or_default();
+    pos.len = name.chars().count().max(1);
+    let what = if name.is_empty() {
+        "this alias".to_owned()
+    } else {
+        format!("the alias `{name}`")
+    };
+    let anchor = match anchor {
+        Some(a) if !name.is_empty() => format!(" (anchor `&{}` on line {})", &name[1..], a.line),
+        Some(a) => format!(" (its anchor is on line {})", a.line),
+        None => String::new(),
+    };
+    Diagnostic::new(
+        file,
+        source,
+        pos,
+        format!("YAML aliases expand too far: expanding {what}{anchor} follows more than {limit} aliases in all, the limit for a document of this size"),
+    )
+    .with_hint(hint)
 }
 
 /// Turns a serde_yaml error into a diagnostic with a hint.

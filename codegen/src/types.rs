@@ -208,17 +208,80 @@ fn tok_text(t: &Tok) -> &str {
     }
 }
 
+/// How deeply `list<...>` and `map<...>` may nest in one type expression.
+///
+/// The generated Rust types nest as deeply (`Vec<Vec<...>>`, `Option<...>`,
+/// `Result<..., ItemError>` for `| error`), and rustc proves `Send` for the
+/// futures that hold them one level at a time: from about 41 levels of
+/// `list<...>` (29 of `list<T | error>`) it stops with E0275 (overflow
+/// evaluating the requirement) at the default recursion limit of 128. 16 is
+/// far from that and far beyond any documented payload. The bound is checked
+/// on the tokens, before the recursive descent, so an absurd depth cannot
+/// overflow the parser's stack either.
+pub const MAX_DEPTH: usize = 16;
+
+/// The deepest nesting of `<` in `toks` (unbalanced brackets count as written).
+fn depth(toks: &[Tok]) -> usize {
+    let (mut cur, mut max) = (0usize, 0usize);
+    for t in toks {
+        match t {
+            Tok::Lt => {
+                cur += 1;
+                max = max.max(cur);
+            }
+            Tok::Gt => cur = cur.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Why a type expression was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when there is a better hint than the list of types.
+    pub hint: Option<String>,
+}
+
+impl From<String> for TypeError {
+    fn from(message: String) -> Self {
+        TypeError {
+            message,
+            hint: None,
+        }
+    }
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Parses a type expression.
-pub fn parse(s: &str) -> Result<TypeExpr, String> {
+pub fn parse(s: &str) -> Result<TypeExpr, TypeError> {
     let toks = lex(s)?;
     if toks.is_empty() {
-        return Err("the type is empty".into());
+        return Err(String::from("the type is empty").into());
+    }
+    let n = depth(&toks);
+    if n > MAX_DEPTH {
+        return Err(TypeError {
+            message: format!(
+                "the type is nested {n} levels deep; at most {MAX_DEPTH} levels of `list<...>` and `map<...>` are allowed"
+            ),
+            hint: Some(format!(
+                "the generated types would nest as deeply and rustc gives up on them (E0275, from about 30 levels); read the inner levels as `json` (e.g. `list<list<json>>`) if the provider really nests deeper than {MAX_DEPTH}"
+            )),
+        });
     }
     let mut p = P { toks, at: 0 };
     let e = p.expr()?;
     match p.peek() {
         None => Ok(e),
-        Some(t) => Err(format!("unexpected `{}` after the type `{e}`", tok_text(t))),
+        Some(t) => Err(format!("unexpected `{}` after the type `{e}`", tok_text(t)).into()),
     }
 }
 
@@ -266,5 +329,19 @@ mod tests {
         assert!(parse("error").is_err());
         assert!(parse("string integer").is_err());
         assert!(parse("a-b").is_err());
+    }
+
+    #[test]
+    fn depth_is_bounded_before_parsing() {
+        let nested = |n: usize| format!("{}integer{}", "list<".repeat(n), ">".repeat(n));
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        let err = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("the type is nested 17 levels deep; at most {MAX_DEPTH} levels of `list<...>` and `map<...>` are allowed")
+        );
+        // Far too deep for a recursive descent on a test thread's stack; also unclosed.
+        let err = parse(&"map<list<".repeat(500_000)).unwrap_err();
+        assert!(err.message.contains("nested 1000000 levels deep"), "{err}");
     }
 }

@@ -108,3 +108,80 @@ fn generate_writes_what_build_rs_writes() {
     }
     assert!(out_dir.join("providers.rs").exists());
 }
+
+/// The write end of a pipe whose read end is already closed: writing to it
+/// fails with `EPIPE` at once (Rust programs ignore `SIGPIPE`), as when the
+/// output goes into `| head -1` after `head` has exited. The read end belongs
+/// to a `true` process that has exited, so nothing depends on timing.
+#[cfg(unix)]
+fn closed_pipe() -> std::process::Stdio {
+    let mut reader = Command::new("true")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("run true");
+    let write_end = reader.stdin.take().expect("pipe");
+    reader.wait().expect("true exits");
+    std::process::Stdio::from(write_end)
+}
+
+/// `codegen check specs | head -1` and the like: a closed stdout or stderr
+/// ends the output quietly. The exit status is the one the command would have
+/// had with all of its output read (0 for valid specs, 1 for problems), never a
+/// panic (101), and nothing is said about the pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_with_the_commands_own_status() {
+    let out_dir = std::env::temp_dir().join(format!("codegen-cli-pipe-{}", std::process::id()));
+    // More problems than a pipe buffer holds, so stderr is still being written.
+    let mut many = String::from("provider:\n  name: Bad\nendpoints:\n");
+    for i in 0..400 {
+        many.push_str(&format!(
+            "  e{i}:\n    method: GET\n    path: /x/{{id}}\n    response: Nope{i}\n"
+        ));
+    }
+    let bad = scratch("many_problems", &many);
+    let runs: [(&str, Vec<std::ffi::OsString>, bool, i32); 4] = [
+        (
+            "check, stdout closed",
+            vec!["check".into(), specs_dir().into()],
+            true,
+            0,
+        ),
+        ("schema, stdout closed", vec!["schema".into()], true, 0),
+        (
+            "generate, stdout closed",
+            vec![
+                "generate".into(),
+                "--out".into(),
+                out_dir.into(),
+                specs_dir().into(),
+            ],
+            true,
+            0,
+        ),
+        (
+            "check with problems, stderr closed",
+            vec!["check".into(), "--color=never".into(), bad.into()],
+            false,
+            1,
+        ),
+    ];
+    for (what, args, close_stdout, code) in runs {
+        let mut cmd = bin();
+        cmd.args(&args);
+        if close_stdout {
+            cmd.stdout(closed_pipe());
+        } else {
+            cmd.stderr(closed_pipe());
+        }
+        let out = cmd.output().expect("run codegen");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(code), "{what}: {said}");
+        assert!(!said.contains("panicked"), "{what}: {said}");
+        assert!(!said.contains("Broken pipe"), "{what}: {said}");
+    }
+}

@@ -156,7 +156,9 @@ fn mutated_specs_never_panic_and_always_generate_parsable_rust() {
         .filter(|i| codegen::generate_str(Path::new("seed.yaml"), &seeds[*i].1).is_ok())
         .collect();
     assert!(valid.len() >= 3, "too few valid seeds");
-    for case in 0..500 {
+    // About one mutation in ten still generates: 1000 cases keep both paths well
+    // above the floor below, whatever seeds the corpus holds.
+    for case in 0..1000 {
         let pick = if rng.below(3) == 0 {
             rng.below(seeds.len())
         } else {

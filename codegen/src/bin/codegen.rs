@@ -1,6 +1,10 @@
 //! `codegen check [PATH...]`, `codegen generate --out DIR [PATH...]` and `codegen schema`.
+//!
+//! Output goes through [`Term`], never `println!`: a closed pipe
+//! (`codegen check | head -1`) ends the output quietly, and the exit status is
+//! the one the command would have had with all of its output read.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -55,18 +59,87 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn print(diags: &[codegen::Diagnostic], color: bool) {
-    for d in diags {
-        eprintln!("{}", d.render_as(codegen::diag::Style::Compact, color));
+/// stdout and stderr, written with `write_all`. A stream whose reader went away
+/// (`EPIPE`) is closed quietly and the rest of its output dropped; any other
+/// write error (a full disk) is reported on the other stream and makes the
+/// exit status a failure.
+#[derive(Default)]
+struct Term {
+    out_closed: bool,
+    err_closed: bool,
+    failed: bool,
+}
+
+impl Term {
+    fn out(&mut self, text: &str) {
+        if !self.out_closed {
+            let r = write_to(&mut std::io::stdout().lock(), text);
+            self.settle(r, true);
+        }
     }
-    eprintln!("{} problem(s) found", diags.len());
+
+    fn err(&mut self, text: &str) {
+        if !self.err_closed {
+            let r = write_to(&mut std::io::stderr().lock(), text);
+            self.settle(r, false);
+        }
+    }
+
+    fn settle(&mut self, r: std::io::Result<()>, stdout: bool) {
+        let Err(e) = r else { return };
+        if stdout {
+            self.out_closed = true;
+        } else {
+            self.err_closed = true;
+        }
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            self.failed = true;
+            let what = if stdout { "stdout" } else { "stderr" };
+            let msg = format!("error: cannot write to {what}: {e}\n");
+            if stdout {
+                self.err(&msg);
+            } else {
+                self.out(&msg);
+            }
+        }
+    }
+
+    /// `code`, unless writing failed for another reason than a closed pipe.
+    fn exit(&self, code: ExitCode) -> ExitCode {
+        if self.failed {
+            ExitCode::FAILURE
+        } else {
+            code
+        }
+    }
+}
+
+fn write_to(w: &mut impl Write, text: &str) -> std::io::Result<()> {
+    w.write_all(text.as_bytes())?;
+    w.flush()
+}
+
+fn print(term: &mut Term, diags: &[codegen::Diagnostic], color: bool) {
+    for d in diags {
+        term.err(&format!(
+            "{}\n",
+            d.render_as(codegen::diag::Style::Compact, color)
+        ));
+    }
+    term.err(&format!("{} problem(s) found\n", diags.len()));
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut term = Term::default();
+    let code = run(cli, &mut term);
+    term.exit(code)
+}
+
+fn run(cli: Cli, term: &mut Term) -> ExitCode {
     match cli.command {
         Command::Schema => {
-            print!("{}", codegen::schema::schema_json());
+            term.out(&codegen::schema::schema_json());
             ExitCode::SUCCESS
         }
         Command::Check { paths, color } => {
@@ -78,7 +151,7 @@ fn main() -> ExitCode {
             let files = match expand(&paths) {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    term.err(&format!("error: {e}\n"));
                     return ExitCode::FAILURE;
                 }
             };
@@ -89,10 +162,10 @@ fn main() -> ExitCode {
                 }
             }
             if diags.is_empty() {
-                println!("{} spec(s) OK", files.len());
+                term.out(&format!("{} spec(s) OK\n", files.len()));
                 ExitCode::SUCCESS
             } else {
-                print(&diags, color);
+                print(term, &diags, color);
                 ExitCode::FAILURE
             }
         }
@@ -100,27 +173,27 @@ fn main() -> ExitCode {
             let files = match expand(&paths) {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    term.err(&format!("error: {e}\n"));
                     return ExitCode::FAILURE;
                 }
             };
             match codegen::generate_files(&files) {
                 Ok(g) => match codegen::write(&g, Path::new(&out)) {
                     Ok(()) => {
-                        println!(
-                            "wrote {} provider(s) to {}",
+                        term.out(&format!(
+                            "wrote {} provider(s) to {}\n",
                             g.providers.len(),
                             out.display()
-                        );
+                        ));
                         ExitCode::SUCCESS
                     }
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        term.err(&format!("error: {e}\n"));
                         ExitCode::FAILURE
                     }
                 },
                 Err(d) => {
-                    print(&d, std::io::stderr().is_terminal());
+                    print(term, &d, std::io::stderr().is_terminal());
                     ExitCode::FAILURE
                 }
             }
