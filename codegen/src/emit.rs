@@ -83,6 +83,21 @@ fn doc_or(text: Option<&str>, fallback: String) -> TokenStream {
     }
 }
 
+/// Like [`doc_or`] for something named `wire` in the spec: a name outside
+/// ASCII was transliterated (and maybe numbered) into Rust, so the docs say
+/// what it is called on the wire even when the spec describes it.
+fn named_doc(text: Option<&str>, fallback: String, wire: &str, what: &str) -> TokenStream {
+    let described = text.is_some_and(|t| !t.trim().is_empty());
+    let says_wire = !described && fallback.contains(wire);
+    let doc = doc_or(text, fallback);
+    if !wire.is_ascii() && !says_wire {
+        let note = docs(Some(&format!("\n`{}` {what}.", sanitize(wire))));
+        quote!(#doc #note)
+    } else {
+        doc
+    }
+}
+
 /// Rust type of a resolved type.
 fn rust_ty(p: &Provider, ty: &Ty) -> TokenStream {
     match ty {
@@ -225,7 +240,12 @@ fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream
     fields
         .iter()
         .map(|f| {
-            let d = doc_or(f.doc.as_deref(), format!("`{}` on the wire.", f.wire));
+            let d = named_doc(
+                f.doc.as_deref(),
+                format!("`{}` on the wire.", f.wire),
+                &f.wire,
+                "on the wire",
+            );
             let attrs = if serde {
                 serde_attrs(p, f)
             } else {
@@ -865,9 +885,11 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
 
     let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
     let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
-    let method_doc = doc_or(
+    let method_doc = named_doc(
         e.doc.as_deref(),
         format!("`{} {}`.", e.method_str(), e.path_text),
+        &e.wire,
+        "in the spec",
     );
     let mut notes = format!(" `{} {}`", e.method_str(), e.path_text);
     if e.moves_money {
@@ -973,7 +995,12 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
 
     let setters = optional.iter().map(|f| {
         let n = ident(&f.rust);
-        let d = doc_or(f.doc.as_deref(), format!("Sets `{}`.", f.wire));
+        let d = named_doc(
+            f.doc.as_deref(),
+            format!("Sets `{}`.", f.wire),
+            &f.wire,
+            "on the wire",
+        );
         let (t, conv) = arg(p, f);
         quote! {
             #d
@@ -1262,7 +1289,9 @@ pub fn provider_source(p: &Provider) -> Result<String, String> {
     // One piece at a time: each is parsed, formatted and dropped before the
     // next is built, so the whole module's tokens and syntax tree never exist
     // at once (at 10,000 endpoints they took gigabytes).
-    let mut out = format(quote!(use ::providers_runtime as rt;))?;
+    let mut out = format(quote!(
+        use ::providers_runtime as rt;
+    ))?;
     out.push_str(&format(client(p))?);
     for e in &p.endpoints {
         out.push_str(&format(endpoint(p, e))?);

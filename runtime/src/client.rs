@@ -592,7 +592,8 @@ impl Core {
         let mut json = String::from("{");
         let mut body_fields = 0usize;
         let mut headers = HeaderMap::new();
-        let mut header = |name: &str, value: &str| -> Result<(), Error> {
+        // `unless_set`: the engine's own default, which a spec's fixed header overrides.
+        let mut header = |name: &str, value: &str, unless_set: bool| -> Result<(), Error> {
             let n = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("`{name}` is not a valid HTTP header name")))?;
             let v = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
@@ -600,11 +601,13 @@ impl Core {
                     "header `{name}` contains a line break or another control character"
                 ))
             })?;
-            headers.append(n, v);
+            if !(unless_set && headers.contains_key(&n)) {
+                headers.append(n, v);
+            }
             Ok(())
         };
         for (k, v) in op.headers {
-            header(k, v)?;
+            header(k, v, false)?;
         }
         let mut cookies: Vec<String> = Vec::new();
         for (loc, n, text, param) in &placed {
@@ -636,7 +639,7 @@ impl Core {
                         }
                     }
                 }
-                Location::Header => header(n, text)?,
+                Location::Header => header(n, text, false)?,
                 Location::Cookie => {
                     if !is_token(n) {
                         return Err(invalid(format!("`{n}` is not a valid cookie name")));
@@ -652,7 +655,7 @@ impl Core {
             }
         }
         if !cookies.is_empty() {
-            header("cookie", &cookies.join("; "))?;
+            header("cookie", &cookies.join("; "), false)?;
         }
         if has_query {
             url.push('?');
@@ -670,10 +673,10 @@ impl Core {
                     ("application/json", json)
                 }
             };
-            header("content-type", content_type)?;
+            header("content-type", content_type, true)?;
             Some(bytes::Bytes::from(body))
         };
-        header("accept", "application/json")?;
+        header("accept", "application/json", true)?;
         let url = reqwest::Url::parse(&url)
             .map_err(|e| invalid(format!("the request URL does not parse: {e}")))?;
         let reference = op.reference.and_then(|r| params.get(r)).map(Param::to_text);

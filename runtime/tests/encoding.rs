@@ -225,6 +225,10 @@ async fn a_header_the_http_stack_refuses_is_an_invalid_request_not_an_unknown_ou
         headers: &[("bad header", "x")],
         ..MONEY_OP
     };
+    static OWN_ACCEPT: Operation = Operation {
+        headers: &[("accept", "application/vnd.acme+json")],
+        ..MONEY_OP
+    };
     static BAD_VALUE: Operation = Operation {
         headers: &[("x-note", "a\r\nb")],
         ..MONEY_OP
@@ -247,4 +251,14 @@ async fn a_header_the_http_stack_refuses_is_an_invalid_request_not_an_unknown_ou
         assert!(err.is_safe_to_retry());
     }
     assert_eq!(server.request_count(), 0);
+
+    // A spec's own `accept` replaces the engine's default instead of doubling it.
+    server.push(Reply::json(200, "{}"));
+    core.execute::<Json, Plain>(&OWN_ACCEPT, Params::new())
+        .await
+        .expect("sent");
+    assert_eq!(
+        server.requests()[0].header_all("accept"),
+        vec!["application/vnd.acme+json"]
+    );
 }
