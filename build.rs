@@ -1,6 +1,7 @@
 //! Generates the provider clients from `specs/` into `OUT_DIR`.
 fn main() -> std::process::ExitCode {
-    match codegen::build_script(std::path::Path::new("specs")) {
+    let blocking = codegen::Blocking::Feature("blocking".into());
+    match codegen::Config::new().spec("specs").blocking(blocking).compile() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(_) => std::process::ExitCode::FAILURE,
     }

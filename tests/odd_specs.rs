@@ -69,7 +69,7 @@ fn odd_specs_generate_code_that_compiles_without_warnings() {
     );
     write(
         &krate.join("build.rs"),
-        "fn main() -> std::process::ExitCode {\n    match codegen::build_script(std::path::Path::new(\"specs\")) {\n        Ok(()) => std::process::ExitCode::SUCCESS,\n        Err(_) => std::process::ExitCode::FAILURE,\n    }\n}\n",
+        "fn main() -> std::process::ExitCode {\n    match codegen::Config::new().spec(\"specs\").blocking(codegen::Blocking::Feature(\"blocking\".into())).compile() {\n        Ok(()) => std::process::ExitCode::SUCCESS,\n        Err(_) => std::process::ExitCode::FAILURE,\n    }\n}\n",
     );
     write(
         &krate.join("lib.rs"),

@@ -3,7 +3,7 @@
 //! One function per concern: environments and the client builder, the
 //! client, models, requests and call builders, static operation tables, and
 //! the untyped `call_json` entry point. Generated code names the runtime as
-//! `rt` (`use ::providers_runtime as rt;`) and nothing else.
+//! `rt` (`use ::providers_runtime as rt;`, or the path [`Options::runtime`] names) and nothing else.
 
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{format_ident, quote};
@@ -816,7 +816,7 @@ fn arg(p: &Provider, f: &Field) -> (TokenStream, TokenStream) {
     }
 }
 
-fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
+fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
     let prefix = &e.type_prefix;
     let request = ident(&format!("{prefix}Request"));
     let call = ident(&format!("{prefix}Call"));
@@ -1016,6 +1016,31 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
     );
     let send_doc =
         format!(" Sends this request with `client` (what [`{call}`] does when awaited).");
+    let blocking = match &opts.blocking {
+        Blocking::Never => TokenStream::new(),
+        Blocking::Always => quote! {
+            impl #call<'_> {
+                /// Sends the request and waits for the answer, without async.
+                pub fn send_blocking(self) -> Result<#ret, rt::Error> {
+                    rt::blocking::run(&#op, self.request.send(self.client))
+                }
+            }
+        },
+        Blocking::Feature(feature) => {
+            let doc = format!(
+                " Sends the request and waits for the answer, without async (feature `{feature}`)."
+            );
+            quote! {
+                #[cfg(feature = #feature)]
+                impl #call<'_> {
+                    #[doc = #doc]
+                    pub fn send_blocking(self) -> Result<#ret, rt::Error> {
+                        rt::blocking::run(&#op, self.request.send(self.client))
+                    }
+                }
+            }
+        }
+    };
 
     quote! {
         #[doc = #request_doc]
@@ -1053,13 +1078,7 @@ fn endpoint(p: &Provider, e: &Endpoint) -> TokenStream {
             }
         }
 
-        #[cfg(feature = "blocking")]
-        impl #call<'_> {
-            /// Sends the request and waits for the answer, without async (feature `blocking`).
-            pub fn send_blocking(self) -> Result<#ret, rt::Error> {
-                rt::blocking::run(&#op, self.request.send(self.client))
-            }
-        }
+        #blocking
 
         impl<'a> std::future::IntoFuture for #call<'a> {
             type Output = Result<#ret, rt::Error>;
@@ -1284,17 +1303,59 @@ fn client(p: &Provider) -> TokenStream {
     }
 }
 
+/// Whether calls get a `send_blocking` method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocking {
+    /// No blocking calls (the runtime's `blocking` feature is not needed).
+    Never,
+    /// Always (the runtime dependency must enable its `blocking` feature).
+    Always,
+    /// Behind a cargo feature of this name of the crate that includes the
+    /// code; the feature must enable the runtime's `blocking` feature.
+    Feature(String),
+}
+
+/// How generated code refers to what surrounds it.
+#[derive(Clone)]
+pub struct Options {
+    /// The runtime crate's path in generated code (`::providers_runtime`, or a
+    /// re-export such as `crate::rt`).
+    pub runtime: syn::Path,
+    /// Whether calls get `send_blocking`.
+    pub blocking: Blocking,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let runtime = &self.runtime;
+        f.debug_struct("Options")
+            .field("runtime", &quote!(#runtime).to_string())
+            .field("blocking", &self.blocking)
+            .finish()
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runtime: syn::parse_quote!(::providers_runtime),
+            blocking: Blocking::Never,
+        }
+    }
+}
+
 /// The module body of one provider, as formatted Rust source.
-pub fn provider_source(p: &Provider) -> Result<String, String> {
+pub fn provider_source(p: &Provider, opts: &Options) -> Result<String, String> {
     // One piece at a time: each is parsed, formatted and dropped before the
     // next is built, so the whole module's tokens and syntax tree never exist
     // at once (at 10,000 endpoints they took gigabytes).
+    let runtime = &opts.runtime;
     let mut out = format(quote!(
-        use ::providers_runtime as rt;
+        use #runtime as rt;
     ))?;
     out.push_str(&format(client(p))?);
     for e in &p.endpoints {
-        out.push_str(&format(endpoint(p, e))?);
+        out.push_str(&format(endpoint(p, e, opts))?);
     }
     for m in &p.models {
         out.push_str(&format(model(p, m))?);
@@ -1323,15 +1384,17 @@ fn module_doc(p: &Provider) -> String {
 }
 
 /// The index that includes every provider module from `OUT_DIR`, and the registry.
-pub fn index_source(providers: &[Provider]) -> Result<String, String> {
+pub fn index_source(providers: &[Provider], opts: &Options) -> Result<String, String> {
+    let runtime = &opts.runtime;
     let mods = providers.iter().map(|p| {
         let m = ident(&p.module);
         let d = docs(Some(&module_doc(p)));
-        let file = format!("/{}.rs", p.module);
+        // Relative to this file, wherever it was written.
+        let file = format!("{}.rs", p.module);
         quote! {
             #d
             pub mod #m {
-                include!(concat!(env!("OUT_DIR"), #file));
+                include!(#file);
             }
         }
     });
@@ -1341,7 +1404,7 @@ pub fn index_source(providers: &[Provider]) -> Result<String, String> {
         let title = &p.name;
         let creds = p.credentials.iter().map(|c| &c.wire);
         quote! {
-            ::providers_runtime::dynamic::ProviderEntry {
+            #runtime::dynamic::ProviderEntry {
                 module: #name,
                 name: #title,
                 credentials: &[#(#creds),*],
@@ -1354,7 +1417,7 @@ pub fn index_source(providers: &[Provider]) -> Result<String, String> {
         #(#mods)*
 
         /// Every provider in this crate, for tools that work across providers.
-        pub static PROVIDERS: [::providers_runtime::dynamic::ProviderEntry; #count] = [#(#entries),*];
+        pub static PROVIDERS: [#runtime::dynamic::ProviderEntry; #count] = [#(#entries),*];
     })
 }
 

@@ -7,9 +7,10 @@
 //! 3. [`validate::check`]: examples against types and envelope, recursion.
 //! 4. [`emit`]: `quote!` -> `syn::File` -> prettyplease text, deterministic.
 //!
-//! [`generate_dir`] runs it over a folder of specs; `build.rs` calls [`build_script`].
+//! [`Config`] runs it over spec files and folders; a build script calls [`Config::compile`].
 #![deny(missing_docs)]
 
+mod config;
 pub mod diag;
 pub mod emit;
 pub mod ir;
@@ -22,7 +23,9 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use config::Config;
 pub use diag::Diagnostic;
+pub use emit::Blocking;
 
 /// The generated sources of one provider.
 #[derive(Debug, Clone)]
@@ -40,8 +43,10 @@ pub struct GeneratedProvider {
 pub struct Generated {
     /// One entry per spec, sorted by module name.
     pub providers: Vec<GeneratedProvider>,
-    /// The index module (`providers.rs`) that includes them.
+    /// The index module that includes them.
     pub index: String,
+    /// The index module's file name (`providers.rs`).
+    pub index_file: String,
 }
 
 /// The spec files in `dir` (`*.yaml` and `*.yml`), sorted.
@@ -70,10 +75,11 @@ pub fn analyze(loaded: load::Loaded) -> Result<(load::Loaded, ir::Provider), Vec
     }
 }
 
-/// Generates one provider module from spec text (for tests and fuzzing).
+/// Generates one provider module from spec text, with the default
+/// [`emit::Options`] (for tests, benchmarks and fuzzing).
 pub fn generate_str(file: &Path, source: &str) -> Result<String, Vec<Diagnostic>> {
     let (_, p) = analyze(load::load_str(file, source.to_owned())?)?;
-    emit::provider_source(&p).map_err(|e| vec![internal(file, e)])
+    emit::provider_source(&p, &emit::Options::default()).map_err(|e| vec![internal(file, e)])
 }
 
 fn internal(file: &Path, message: String) -> Diagnostic {
@@ -91,7 +97,11 @@ fn internal(file: &Path, message: String) -> Diagnostic {
 }
 
 /// Generates every spec in `files`; collects the diagnostics of all of them.
-pub fn generate_files(files: &[PathBuf]) -> Result<Generated, Vec<Diagnostic>> {
+/// [`Config::generate`] is the usual way in.
+pub fn generate_files(
+    files: &[PathBuf],
+    opts: &emit::Options,
+) -> Result<Generated, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut ok = Vec::new();
     for f in files {
@@ -119,7 +129,7 @@ pub fn generate_files(files: &[PathBuf]) -> Result<Generated, Vec<Diagnostic>> {
     }
     let mut providers = Vec::new();
     for (l, p) in &ok {
-        let source = emit::provider_source(p).map_err(|e| vec![internal(&l.file, e)])?;
+        let source = emit::provider_source(p, opts).map_err(|e| vec![internal(&l.file, e)])?;
         providers.push(GeneratedProvider {
             module: p.module.clone(),
             spec_file: l.file.clone(),
@@ -127,8 +137,13 @@ pub fn generate_files(files: &[PathBuf]) -> Result<Generated, Vec<Diagnostic>> {
         });
     }
     let irs: Vec<ir::Provider> = ok.into_iter().map(|(_, p)| p).collect();
-    let index = emit::index_source(&irs).map_err(|e| vec![internal(Path::new("specs"), e)])?;
-    Ok(Generated { providers, index })
+    let index =
+        emit::index_source(&irs, opts).map_err(|e| vec![internal(Path::new("specs"), e)])?;
+    Ok(Generated {
+        providers,
+        index,
+        index_file: "providers.rs".to_owned(),
+    })
 }
 
 fn internal_at(file: &Path, message: String) -> Diagnostic {
@@ -145,28 +160,11 @@ fn internal_at(file: &Path, message: String) -> Diagnostic {
     .with_hint("rename one of the spec files")
 }
 
-/// Generates every spec in `dir`.
-pub fn generate_dir(dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
-    let files = spec_files(dir).map_err(|e| {
-        vec![Diagnostic::new(
-            dir,
-            "",
-            diag::Pos {
-                line: 1,
-                column: 1,
-                len: 1,
-            },
-            format!("cannot list the specs: {e}"),
-        )]
-    })?;
-    generate_files(&files)
-}
-
-/// Writes generated sources into `out`: `providers.rs` and one file per provider.
+/// Writes generated sources into `out`: the index file and one file per provider.
 /// Files whose content did not change are left untouched.
 pub fn write(generated: &Generated, out: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
-    let mut files = vec![(out.join("providers.rs"), &generated.index)];
+    let mut files = vec![(out.join(&generated.index_file), &generated.index)];
     for p in &generated.providers {
         files.push((out.join(format!("{}.rs", p.module)), &p.source));
     }
@@ -178,7 +176,7 @@ pub fn write(generated: &Generated, out: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Why [`build_script`] failed; the details were already printed for cargo.
+/// Why [`Config::compile`] failed; the details were already printed for cargo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildFailed {
     /// Number of problems reported.
@@ -196,40 +194,3 @@ impl std::fmt::Display for BuildFailed {
 }
 
 impl std::error::Error for BuildFailed {}
-
-/// What `build.rs` calls: generates `specs_dir` into `OUT_DIR`, prints the
-/// `rerun-if-changed` lines, and on failure prints every diagnostic and
-/// returns `Err` (the build script then exits with status 1, without a panic).
-pub fn build_script(specs_dir: &Path) -> Result<(), BuildFailed> {
-    println!("cargo:rerun-if-changed={}", specs_dir.display());
-    if let Ok(files) = spec_files(specs_dir) {
-        for f in files {
-            println!("cargo:rerun-if-changed={}", f.display());
-        }
-    }
-    let Some(out) = std::env::var_os("OUT_DIR") else {
-        eprintln!("error: OUT_DIR is not set: build_script must run from a cargo build script");
-        return Err(BuildFailed { problems: 1 });
-    };
-    match generate_dir(specs_dir) {
-        Ok(g) => write(&g, Path::new(&out)).map_err(|e| {
-            eprintln!("error: cannot write generated code: {e}");
-            BuildFailed { problems: 1 }
-        }),
-        Err(diags) => {
-            for d in &diags {
-                // `cargo:warning` makes cargo show a one-line summary even without -vv;
-                // stderr carries the full rustc-style rendering.
-                println!("cargo:warning={}", d.one_line());
-                eprintln!("{}", d.render(false));
-            }
-            eprintln!(
-                "error: {} problem(s) in the provider specs; the clients were not generated",
-                diags.len()
-            );
-            Err(BuildFailed {
-                problems: diags.len(),
-            })
-        }
-    }
-}

@@ -100,7 +100,10 @@ fn generate_writes_what_build_rs_writes() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let generated = codegen::generate_dir(&specs_dir()).expect("specs generate");
+    let generated = codegen::Config::new()
+        .spec(specs_dir())
+        .generate()
+        .expect("specs generate");
     for p in &generated.providers {
         let written =
             std::fs::read_to_string(out_dir.join(format!("{}.rs", p.module))).expect("written");

@@ -33,6 +33,13 @@ enum Command {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// The runtime crate's path in the generated code.
+        #[arg(long, default_value = "::providers_runtime")]
+        runtime: String,
+        /// `send_blocking` on every call: `never`, `always`, or `feature=NAME`
+        /// (behind the cargo feature NAME).
+        #[arg(long, default_value = "never")]
+        blocking: String,
         /// Spec files or folders of specs (default: `specs`).
         paths: Vec<PathBuf>,
     },
@@ -169,7 +176,12 @@ fn run(cli: Cli, term: &mut Term) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        Command::Generate { out, paths } => {
+        Command::Generate {
+            out,
+            runtime,
+            blocking,
+            paths,
+        } => {
             let files = match expand(&paths) {
                 Ok(f) => f,
                 Err(e) => {
@@ -177,7 +189,25 @@ fn run(cli: Cli, term: &mut Term) -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match codegen::generate_files(&files) {
+            let blocking = match blocking.as_str() {
+                "never" => codegen::Blocking::Never,
+                "always" => codegen::Blocking::Always,
+                other => match other.strip_prefix("feature=") {
+                    Some(f) => codegen::Blocking::Feature(f.to_owned()),
+                    None => {
+                        term.err(&format!(
+                            "error: --blocking takes never, always or feature=NAME, not `{other}`\n"
+                        ));
+                        return ExitCode::FAILURE;
+                    }
+                },
+            };
+            let mut config = codegen::Config::new();
+            config.runtime_crate(runtime).blocking(blocking);
+            for f in files {
+                config.spec(f);
+            }
+            match config.generate() {
                 Ok(g) => match codegen::write(&g, Path::new(&out)) {
                     Ok(()) => {
                         term.out(&format!(
