@@ -98,7 +98,8 @@ fn stages(file: &Path, text: &str, runs: usize) -> [f64; 3] {
         let t1 = clock.now();
         let (loaded, ir) = codegen::analyze(loaded).expect("valid spec");
         let t2 = clock.now();
-        let out = codegen::emit::provider_source(&ir).expect("emits");
+        let out =
+            codegen::emit::provider_source(&ir, &codegen::emit::Options::default()).expect("emits");
         let t3 = clock.now();
         black_box(out);
         // Dropping is part of the pipeline's cost (generate_str drops all of it).

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run -p codegen --example synth_spec -- 1000 > /tmp/synth/synth_1000.yaml
-//! cargo run -p codegen -- generate --out /tmp/synth/out   # or generate_str
+//! cargo codegen generate --out /tmp/synth/out   # or generate_str
 //! ```
 //!
 //! The generator itself lives in `benches/support/synth.rs`, shared with the

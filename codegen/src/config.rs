@@ -94,7 +94,10 @@ impl Config {
         let runtime = syn::parse_str::<syn::Path>(&self.runtime).map_err(|e| {
             vec![Self::problem(
                 Path::new("build.rs"),
-                format!("`{}` is not a Rust path for the runtime crate: {e}", self.runtime),
+                format!(
+                    "`{}` is not a Rust path for the runtime crate: {e}",
+                    self.runtime
+                ),
             )]
         })?;
         if let Blocking::Feature(f) = &self.blocking {
@@ -180,13 +183,18 @@ impl Config {
             (Some(d), _) => d.clone(),
             (None, Some(d)) => PathBuf::from(d),
             (None, None) => {
-                eprintln!("error: OUT_DIR is not set: run from a cargo build script, or set `out_dir`");
+                eprintln!(
+                    "error: OUT_DIR is not set: run from a cargo build script, or set `out_dir`"
+                );
                 return Err(BuildFailed { problems: 1 });
             }
         };
         let generated = self.generate().map_err(fail)?;
         write(&generated, &out).map_err(|e| {
-            eprintln!("error: cannot write generated code into {}: {e}", out.display());
+            eprintln!(
+                "error: cannot write generated code into {}: {e}",
+                out.display()
+            );
             BuildFailed { problems: 1 }
         })
     }

@@ -16,6 +16,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod names;
+#[cfg(feature = "schema")]
 pub mod schema;
 pub mod spec;
 pub mod types;

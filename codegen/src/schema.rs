@@ -22,7 +22,7 @@ use crate::spec::Spec;
 pub const SCHEMA_ID: &str = "urn:providers:codegen:spec.schema.json";
 
 /// The command that regenerates `codegen/spec.schema.json`.
-pub const REGENERATE: &str = "cargo run -p codegen -- schema > codegen/spec.schema.json";
+pub const REGENERATE: &str = "cargo codegen schema > codegen/spec.schema.json";
 
 /// The JSON Schema (draft 2020-12) of a provider spec, as pretty JSON with a
 /// final newline. Deterministic: object keys are sorted.
@@ -41,7 +41,7 @@ pub fn schema_json() -> String {
             "One provider of the `providers` crate, described in YAML: the file \
              `specs/<module>.yaml` becomes the Rust module `providers::<module>`, a typed \
              client. This schema checks the shape of a spec (keys, value types, enum \
-             values); `cargo run -p codegen -- check <file>` also checks its meaning. \
+             values); `cargo codegen check <file>` also checks its meaning. \
              The format is explained in docs/spec-format.md."
                 .into(),
         ),

@@ -87,6 +87,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
 
 /// In the JSON Schema an [`Ordered`] is what it is in YAML: a mapping whose
 /// values are `V`. (Key order and duplicate keys are not a JSON Schema matter.)
+#[cfg(feature = "schema")]
 impl<V: schemars::JsonSchema> schemars::JsonSchema for Ordered<V> {
     fn inline_schema() -> bool {
         true
@@ -105,7 +106,8 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for Ordered<V> {
 }
 
 /// A whole provider spec (one YAML file).
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Human name and description of the provider.
@@ -136,7 +138,8 @@ pub struct Spec {
 }
 
 /// `provider:` block.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProviderInfo {
     /// Display name, e.g. `Acme Top-up API`.
@@ -150,7 +153,8 @@ pub struct ProviderInfo {
 }
 
 /// `base_url:` block. With no `default`, the caller must give a base URL.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrl {
     /// Named hosts, e.g. `live: https://api.example.com`.
@@ -165,7 +169,8 @@ pub struct BaseUrl {
 }
 
 /// One declared credential.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
     /// Becomes the rustdoc of the builder setter.
@@ -174,7 +179,8 @@ pub struct Credential {
 }
 
 /// Where a request value travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Location {
     /// Query string.
@@ -192,7 +198,8 @@ pub enum Location {
 }
 
 /// One auth placement: a credential or a computed signature, put somewhere.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuthPlacement {
     /// Where it goes.
@@ -212,7 +219,8 @@ pub struct AuthPlacement {
 }
 
 /// A computed signature.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     /// `md5`, `sha1`, `sha256` or `hmac-sha256`.
@@ -229,7 +237,8 @@ pub struct Signature {
 }
 
 /// Hash algorithms a signature may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Algorithm {
     /// MD5 (many legacy panels).
@@ -243,7 +252,8 @@ pub enum Algorithm {
 }
 
 /// Digest text encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum DigestOutput {
     /// Lowercase hexadecimal.
@@ -255,7 +265,8 @@ pub enum DigestOutput {
 }
 
 /// Body encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
     /// `application/json`.
@@ -265,7 +276,8 @@ pub enum Encoding {
 }
 
 /// How a response is judged and unwrapped.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// Conditions that must all hold for a response to be a success. Empty: any
@@ -284,7 +296,8 @@ pub struct Envelope {
 }
 
 /// Paths of the error code and message in an error response.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ErrorFields {
     /// Dotted path of the error code (a string or number on the wire).
@@ -296,7 +309,8 @@ pub struct ErrorFields {
 }
 
 /// One test on a response field.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// Dotted path of the field tested (`status`, `data.rc`).
@@ -316,7 +330,8 @@ pub struct Condition {
 }
 
 /// A literal in a condition or a fixed parameter.
-#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Literal {
     /// `true` / `false`.
@@ -338,7 +353,8 @@ impl fmt::Display for Literal {
 }
 
 /// A named model: exactly one of `fields`, `enum` or `one_of`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// Becomes the type's rustdoc.
@@ -356,7 +372,8 @@ pub struct Model {
 }
 
 /// An enum value: plain text, or text with a description and a Rust name.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum EnumValue {
     /// `- In progress`
@@ -366,7 +383,8 @@ pub enum EnumValue {
 }
 
 /// The long form of an enum value.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueFull {
     /// The exact wire text.
@@ -380,7 +398,8 @@ pub struct EnumValueFull {
 }
 
 /// One alternative of a `one_of` union.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnionVariant {
     /// Rust variant name (`Domain`, `Id`).
@@ -394,7 +413,8 @@ pub struct UnionVariant {
 }
 
 /// A model field or a request parameter.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// Type expression: `string`, `integer`, `decimal`, `bool`, `json`,
@@ -441,7 +461,8 @@ pub struct Field {
 }
 
 /// How a list parameter is written on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ListStyle {
     /// `1,2,3` in one value.
@@ -451,7 +472,8 @@ pub enum ListStyle {
 }
 
 /// HTTP methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// GET
@@ -467,7 +489,8 @@ pub enum Method {
 }
 
 /// One operation.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     /// Becomes the method's rustdoc.
@@ -516,7 +539,8 @@ pub struct Endpoint {
 }
 
 /// Per-endpoint envelope changes.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeOverride {
     /// Payload path for this endpoint; `""` means the whole body.
@@ -534,7 +558,8 @@ pub struct EnvelopeOverride {
 }
 
 /// A response declaration.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Response {
     /// A type expression (`Product`, `list<Product>`, `json`).
@@ -544,7 +569,8 @@ pub enum Response {
 }
 
 /// An inline response struct.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InlineResponse {
     /// Becomes the type's rustdoc.
@@ -555,7 +581,8 @@ pub struct InlineResponse {
 }
 
 /// One documented exchange.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// A short label.
@@ -569,7 +596,8 @@ pub struct Example {
 }
 
 /// The provider's side of an example.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExampleResponse {
     /// HTTP status. Default 200.
@@ -583,7 +611,8 @@ pub struct ExampleResponse {
 }
 
 /// Expected result of an example.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleOutcome {
     /// The call succeeds and the payload decodes.
