@@ -45,6 +45,26 @@ pub trait Codec<T> {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error>;
     /// Writes `T` back in its wire form.
     fn encode<S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error>;
+    /// Reads `T` from one value's JSON text, as [`NoneIf`], [`Item`] and
+    /// [`RawJson`] hold it. The default decodes the text again with
+    /// [`Codec::decode`]; the scalar codecs read it directly.
+    #[doc(hidden)]
+    fn decode_raw<E: de::Error>(raw: Cow<'_, str>) -> Result<T, E>
+    where
+        Self: Sized,
+    {
+        decode_again::<Self, T, E>(&raw)
+    }
+}
+
+/// Decodes `text` (one JSON value) with `C`; an error keeps its message
+/// without a position inside `text` (the outer deserializer adds its own).
+fn decode_again<C: Codec<T>, T, E: de::Error>(text: &str) -> Result<T, E> {
+    C::decode(&mut serde_json::Deserializer::from_str(text)).map_err(|e| {
+        let msg = e.to_string();
+        let at = format!(" at line {} column {}", e.line(), e.column());
+        E::custom(msg.strip_suffix(&at).unwrap_or(&msg))
+    })
 }
 
 /// `deserialize_with` entry point: `decode::<Dec, _, _>`.
@@ -67,9 +87,24 @@ pub fn from_value<C: Codec<T>, T>(v: serde_json::Value) -> Result<T, serde_json:
     C::decode(v)
 }
 
-/// Reads text leniently (numbers become their text); generated enums use it.
+/// Reads text leniently (numbers become their text).
 pub fn decode_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Str::decode(d)
+}
+
+/// Reads text like [`decode_text`] and hands it to `f`, borrowed from the
+/// input when it has no escapes (no `String` for a known enum value);
+/// generated enums use it.
+pub fn decode_text_with<'de, D: Deserializer<'de>, T>(
+    d: D,
+    f: impl FnOnce(&str) -> T,
+) -> Result<T, D::Error> {
+    let raw = raw_text(d)?;
+    let b = raw.as_bytes();
+    if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' && !has_backslash(b) {
+        return Ok(f(&raw[1..raw.len() - 1]));
+    }
+    Ok(f(&str_from_raw::<D::Error>(raw)?))
 }
 
 /// The type's own serde implementation.
@@ -138,6 +173,7 @@ fn raw_token() -> Option<&'static str> {
 /// deserializer reads a string or slice, owned when it is a
 /// `serde_json::Value` (its own text) or a reader. Any other deserializer
 /// gives its parsed value, written back as JSON.
+#[inline]
 fn raw_text<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
     match raw_token() {
         Some(token) => d.deserialize_newtype_struct(token, RawVisitor { token }),
@@ -158,6 +194,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
         // serde_json answers the raw-value request with a one-entry map: the
         // token, then the text. Any other map is a real object from another
@@ -228,7 +265,8 @@ impl<'de> Visitor<'de> for RawKey {
         f.write_str("a key")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((v != self.0).then(|| v.to_owned()))
+        let token = std::ptr::eq(v, self.0) || v == self.0;
+        Ok((!token).then(|| v.to_owned()))
     }
 }
 
@@ -278,18 +316,7 @@ impl RawJson<'_> {
 
     /// Decodes the value with a codec.
     pub fn decode<C: Codec<T>, T>(&self) -> Result<T, serde_json::Error> {
-        C::decode(&mut serde_json::Deserializer::from_str(&self.0))
-    }
-
-    /// Like [`RawJson::decode`], for codecs nested in another value's
-    /// deserializer: the message without a position inside this value's text
-    /// (the outer deserializer adds its own).
-    fn decode_in<C: Codec<T>, T, E: de::Error>(&self) -> Result<T, E> {
-        self.decode::<C, T>().map_err(|e| {
-            let msg = e.to_string();
-            let at = format!(" at line {} column {}", e.line(), e.column());
-            E::custom(msg.strip_suffix(&at).unwrap_or(&msg))
-        })
+        C::decode_raw(Cow::Borrowed(&*self.0))
     }
 }
 
@@ -308,14 +335,15 @@ enum Scalar<'a> {
 /// Reads the JSON text of a scalar; the text of a string is unescaped
 /// (borrowed when it has no escapes).
 fn scalar<'a, E: de::Error>(text: &'a str) -> Result<Scalar<'a>, E> {
-    let t = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    // serde_json's raw texts have no surrounding whitespace; be lenient anyway.
+    let t = text.trim_ascii();
     Ok(match t.as_bytes().first() {
         Some(b'"') => {
             let inner = t
                 .strip_prefix('"')
                 .and_then(|s| s.strip_suffix('"'))
                 .ok_or_else(|| E::custom("malformed JSON string"))?;
-            if inner.contains('\\') {
+            if has_backslash(inner.as_bytes()) {
                 Scalar::Text(Cow::Owned(
                     serde_json::from_str::<String>(t).map_err(E::custom)?,
                 ))
@@ -331,6 +359,13 @@ fn scalar<'a, E: de::Error>(text: &'a str) -> Result<Scalar<'a>, E> {
         Some(b'[') => Scalar::Other("a list"),
         _ => return Err(E::custom(format!("malformed JSON value {:?}", excerpt(t)))),
     })
+}
+
+/// Whether a string's text has an escape. No early exit: short strings are
+/// the rule, and this form vectorises.
+#[inline]
+fn has_backslash(b: &[u8]) -> bool {
+    b.iter().fold(false, |acc, &c| acc | (c == b'\\'))
 }
 
 /// Where `part` (a slice of `whole`) lies in `whole`.
@@ -506,25 +541,38 @@ fn exact_decimal(text: &str, lenient: bool) -> Result<Decimal, DecimalError> {
 pub struct Str;
 impl Codec<String> for Str {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let raw = raw_text(d)?;
-        let range = match scalar::<D::Error>(&raw)? {
-            Scalar::Text(Cow::Owned(s)) => return Ok(s),
-            Scalar::Text(Cow::Borrowed(s)) | Scalar::Num(s) => range_in(&raw, s),
-            Scalar::Bool(_) => {
-                return Err(de::Error::custom("expected a string, found a boolean"));
-            }
-            other => {
-                return Err(de::Error::custom(format!(
-                    "expected a string or a number, found {}",
-                    found(&other)
-                )));
-            }
-        };
-        Ok(owned_part(raw, range))
+        str_from_raw(raw_text(d)?)
+    }
+    fn decode_raw<E: de::Error>(raw: Cow<'_, str>) -> Result<String, E> {
+        str_from_raw(raw)
     }
     fn encode<S: Serializer>(v: &String, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(v)
     }
+}
+
+#[inline]
+fn str_from_raw<E: de::Error>(raw: Cow<'_, str>) -> Result<String, E> {
+    let b = raw.as_bytes();
+    // The common case: a string without escapes.
+    if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' && !has_backslash(b) {
+        let inner = 1..b.len() - 1;
+        return Ok(owned_part(raw, inner));
+    }
+    let range = match scalar::<E>(&raw)? {
+        Scalar::Text(Cow::Owned(s)) => return Ok(s),
+        Scalar::Text(Cow::Borrowed(s)) | Scalar::Num(s) => range_in(&raw, s),
+        Scalar::Bool(_) => {
+            return Err(de::Error::custom("expected a string, found a boolean"));
+        }
+        other => {
+            return Err(de::Error::custom(format!(
+                "expected a string or a number, found {}",
+                found(&other)
+            )));
+        }
+    };
+    Ok(owned_part(raw, range))
 }
 
 /// A secret in a text field (a password in a response): decoded like [`Str`]
@@ -561,21 +609,27 @@ fn int_from_number<E: de::Error>(n: &str) -> Result<i64, E> {
 pub struct Int;
 impl Codec<i64> for Int {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        let raw = raw_text(d)?;
-        match scalar::<D::Error>(&raw)? {
-            Scalar::Num(n) => int_from_number(n),
-            Scalar::Text(s) => s.trim().parse::<i64>().map_err(|_| {
-                de::Error::custom(format!("expected an integer, found {:?}", excerpt(&s)))
-            }),
-            Scalar::Bool(_) => Err(de::Error::custom("expected an integer, found a boolean")),
-            other => Err(de::Error::custom(format!(
-                "expected an integer or a numeric string, found {}",
-                found(&other)
-            ))),
-        }
+        int_from_raw(&raw_text(d)?)
+    }
+    fn decode_raw<E: de::Error>(raw: Cow<'_, str>) -> Result<i64, E> {
+        int_from_raw(&raw)
     }
     fn encode<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_i64(*v)
+    }
+}
+
+fn int_from_raw<E: de::Error>(raw: &str) -> Result<i64, E> {
+    match scalar::<E>(raw)? {
+        Scalar::Num(n) => int_from_number(n),
+        Scalar::Text(s) => s.trim().parse::<i64>().map_err(|_| {
+            de::Error::custom(format!("expected an integer, found {:?}", excerpt(&s)))
+        }),
+        Scalar::Bool(_) => Err(de::Error::custom("expected an integer, found a boolean")),
+        other => Err(de::Error::custom(format!(
+            "expected an integer or a numeric string, found {}",
+            found(&other)
+        ))),
     }
 }
 
@@ -585,30 +639,36 @@ impl Codec<i64> for Int {
 pub struct Dec;
 impl Codec<Decimal> for Dec {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        let raw = raw_text(d)?;
-        match scalar::<D::Error>(&raw)? {
-            Scalar::Num(n) => exact_decimal(n, false).map_err(|e| dec_error(e, n)),
-            Scalar::Text(s) => {
-                let t = s.trim();
-                match exact_decimal(t, true) {
-                    Ok(d) => Ok(d),
-                    // Other spellings `Decimal` reads (`1_000`), never rounded.
-                    Err(DecimalError::Syntax) => {
-                        Decimal::from_str_exact(t).map_err(|_| dec_error(DecimalError::Syntax, &s))
-                    }
-                    Err(e) => Err(dec_error(e, &s)),
-                }
-            }
-            Scalar::Bool(_) => Err(de::Error::custom("expected a decimal, found a boolean")),
-            other => Err(de::Error::custom(format!(
-                "expected a number or a numeric string, found {}",
-                found(&other)
-            ))),
-        }
+        dec_from_raw(&raw_text(d)?)
+    }
+    fn decode_raw<E: de::Error>(raw: Cow<'_, str>) -> Result<Decimal, E> {
+        dec_from_raw(&raw)
     }
     fn encode<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
         // Text keeps every digit in any serde format.
         s.serialize_str(&v.normalize().to_string())
+    }
+}
+
+fn dec_from_raw<E: de::Error>(raw: &str) -> Result<Decimal, E> {
+    match scalar::<E>(raw)? {
+        Scalar::Num(n) => exact_decimal(n, false).map_err(|e| dec_error(e, n)),
+        Scalar::Text(s) => {
+            let t = s.trim();
+            match exact_decimal(t, true) {
+                Ok(d) => Ok(d),
+                // Other spellings `Decimal` reads (`1_000`), never rounded.
+                Err(DecimalError::Syntax) => {
+                    Decimal::from_str_exact(t).map_err(|_| dec_error(DecimalError::Syntax, &s))
+                }
+                Err(e) => Err(dec_error(e, &s)),
+            }
+        }
+        Scalar::Bool(_) => Err(de::Error::custom("expected a decimal, found a boolean")),
+        other => Err(de::Error::custom(format!(
+            "expected a number or a numeric string, found {}",
+            found(&other)
+        ))),
     }
 }
 
@@ -629,24 +689,30 @@ fn dec_error<E: de::Error>(e: DecimalError, text: &str) -> E {
 pub struct Bool;
 impl Codec<bool> for Bool {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-        let raw = raw_text(d)?;
-        match scalar::<D::Error>(&raw)? {
-            Scalar::Bool(b) => Ok(b),
-            Scalar::Num("0") => Ok(false),
-            Scalar::Num("1") => Ok(true),
-            Scalar::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => Ok(true),
-                "false" | "0" | "no" | "" => Ok(false),
-                _ => Err(de::Error::custom(format!(
-                    "expected a boolean, found {:?}",
-                    excerpt(&s)
-                ))),
-            },
-            _ => Err(de::Error::custom("expected a boolean")),
-        }
+        bool_from_raw(&raw_text(d)?)
+    }
+    fn decode_raw<E: de::Error>(raw: Cow<'_, str>) -> Result<bool, E> {
+        bool_from_raw(&raw)
     }
     fn encode<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bool(*v)
+    }
+}
+
+fn bool_from_raw<E: de::Error>(raw: &str) -> Result<bool, E> {
+    match scalar::<E>(raw)? {
+        Scalar::Bool(b) => Ok(b),
+        Scalar::Num("0") => Ok(false),
+        Scalar::Num("1") => Ok(true),
+        Scalar::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" | "" => Ok(false),
+            _ => Err(de::Error::custom(format!(
+                "expected a boolean, found {:?}",
+                excerpt(&s)
+            ))),
+        },
+        _ => Err(de::Error::custom("expected a boolean")),
     }
 }
 /// A UNIX timestamp in seconds (number or numeric string).
@@ -787,19 +853,19 @@ pub struct NoneIf<C, N>(PhantomData<(C, N)>);
 impl<T, C: Codec<T>, N: NoneValues> Codec<Option<T>> for NoneIf<C, N> {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
         // The value's text, looked at, then decoded by `C` (numbers keep their digits).
-        let raw = RawJson(raw_text(d)?);
-        let t = raw.get().trim_start();
-        if t.starts_with('n') && t.trim_end() == "null" {
-            return Ok(None);
-        }
-        if t.starts_with('"') {
-            if let Scalar::Text(s) = scalar::<D::Error>(t)? {
-                if N::VALUES.contains(&s.as_ref()) {
-                    return Ok(None);
+        let raw = raw_text(d)?;
+        match raw.as_bytes().first() {
+            Some(b'n') if &*raw == "null" => return Ok(None),
+            Some(b'"') => {
+                if let Scalar::Text(s) = scalar::<D::Error>(&raw)? {
+                    if N::VALUES.contains(&s.as_ref()) {
+                        return Ok(None);
+                    }
                 }
             }
+            _ => {}
         }
-        raw.decode_in::<C, T, D::Error>().map(Some)
+        C::decode_raw(raw).map(Some)
     }
     fn encode<S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
         Opt::<C>::encode(v, s)
@@ -871,9 +937,9 @@ impl<T, C: Codec<T>> Codec<BTreeMap<String, T>> for Map<C> {
 pub struct Item<C>(PhantomData<C>);
 impl<T, C: Codec<T>> Codec<Result<T, ItemError>> for Item<C> {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Result<T, ItemError>, D::Error> {
-        let raw = RawJson(raw_text(d)?);
-        if raw.get().trim_start().starts_with('{') {
-            if let Some(err) = error_member::<D::Error>(raw.get())? {
+        let raw = raw_text(d)?;
+        if raw.trim_ascii_start().starts_with('{') {
+            if let Some(err) = error_member::<D::Error>(&raw)? {
                 let message = match scalar::<D::Error>(err) {
                     Ok(Scalar::Text(s)) => s.into_owned(),
                     _ => err.trim().to_owned(),
@@ -881,7 +947,7 @@ impl<T, C: Codec<T>> Codec<Result<T, ItemError>> for Item<C> {
                 return Ok(Err(ItemError { message }));
             }
         }
-        raw.decode_in::<C, T, D::Error>().map(Ok)
+        C::decode_raw(raw).map(Ok)
     }
     fn encode<S: Serializer>(v: &Result<T, ItemError>, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
