@@ -640,7 +640,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
 
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        rt::codec::decode_text(d).map(|s| Self::from(s.as_str()))
+                        rt::codec::decode_text_with(d, |s| Self::from(s))
                     }
                 }
 
