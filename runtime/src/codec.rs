@@ -365,7 +365,19 @@ fn scalar<'a, E: de::Error>(text: &'a str) -> Result<Scalar<'a>, E> {
 /// the rule, and this form vectorises.
 #[inline]
 fn has_backslash(b: &[u8]) -> bool {
-    b.iter().fold(false, |acc, &c| acc | (c == b'\\'))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        // Zero bytes of `x` are backslashes (the classic "has zero byte" test).
+        let x = u64::from_le_bytes(w) ^ (ONES * u64::from(b'\\'));
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'\\')
 }
 
 /// Where `part` (a slice of `whole`) lies in `whole`.
@@ -410,6 +422,16 @@ enum DecimalError {
 
 /// The largest mantissa of a `Decimal`: 2^96 - 1.
 const MAX_MANTISSA: u128 = (1 << 96) - 1;
+/// 10^0 ..= 10^29.
+const POW10: [u128; 30] = {
+    let mut t = [1u128; 30];
+    let mut i = 1;
+    while i < 30 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 /// The most decimals a `Decimal` holds.
 const MAX_SCALE: i64 = 28;
 
@@ -423,6 +445,14 @@ const MAX_SCALE: i64 = 28;
 /// reach here with those shapes, serde_json has already rejected them.
 fn exact_decimal(text: &str, lenient: bool) -> Result<Decimal, DecimalError> {
     let b = text.as_bytes();
+    // The common case: a plain integer of up to 18 digits.
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let n = digits
+            .iter()
+            .fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+        return Ok(Decimal::from(if digits.len() < b.len() { -n } else { n }));
+    }
     let mut i = 0;
     let neg = match b.first() {
         Some(b'-') => {
@@ -458,7 +488,7 @@ fn exact_decimal(text: &str, lenient: bool) -> Result<Decimal, DecimalError> {
                     if sig + add > 29 {
                         return Err(DecimalError::Range);
                     }
-                    m = m * 10u128.pow(add as u32) + u128::from(c - b'0');
+                    m = m * POW10[add as usize] + u128::from(c - b'0');
                     sig += add;
                     zeros = 0;
                 }
@@ -518,7 +548,7 @@ fn exact_decimal(text: &str, lenient: bool) -> Result<Decimal, DecimalError> {
     if sig + k > 29 {
         return Err(DecimalError::Range);
     }
-    let mantissa = m * 10u128.pow(k as u32);
+    let mantissa = m * POW10[k as usize];
     if mantissa > MAX_MANTISSA {
         return Err(DecimalError::Range);
     }
@@ -1067,6 +1097,21 @@ mod tests {
         // From a `Value`: its own text, owned.
         let raw: RawJson = Deserialize::deserialize(json!({"a": [1, "x"]})).unwrap();
         assert_eq!(raw.get(), r#"{"a":[1,"x"]}"#);
+    }
+
+    #[test]
+    fn backslashes_are_found_anywhere() {
+        for len in 0..40 {
+            let plain = "a".repeat(len);
+            assert!(!has_backslash(plain.as_bytes()));
+            for at in 0..len {
+                let mut t = plain.clone().into_bytes();
+                t[at] = b'\\';
+                assert!(has_backslash(&t), "{len} {at}");
+                t[at] = b'\\' ^ 0x80;
+                assert!(!has_backslash(&t), "{len} {at}");
+            }
+        }
     }
 
     #[test]
