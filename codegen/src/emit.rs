@@ -698,7 +698,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
 
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        rt::codec::decode_text(d).map(|s| Self::from(s.as_str()))
+                        rt::codec::decode_text_with(d, |s| Self::from(s))
                     }
                 }
 
@@ -720,7 +720,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
                 let n = ident(&a.rust);
                 let c = codec_or_plain(p, &a.ty);
                 quote! {
-                    if let Ok(v) = rt::codec::from_value::<#c, _>(value.clone()) {
+                    if let Ok(v) = raw.decode::<#c, _>() {
                         return Ok(Self::#n(v));
                     }
                 }
@@ -787,7 +787,8 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
 
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        let value = <rt::Json as serde::Deserialize>::deserialize(d)?;
+                        // The value's text, so every alternative sees every digit.
+                        let raw = <rt::codec::RawJson as serde::Deserialize>::deserialize(d)?;
                         #(#tries)*
                         Err(serde::de::Error::custom(#expected))
                     }
