@@ -635,6 +635,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
             quote! {
                 #d
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(crate = "rt::reexport::serde")]
                 pub struct #name {
                     #(#fs,)*
                 }
@@ -1046,6 +1047,7 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
     quote! {
         #[doc = #request_doc]
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(crate = "rt::reexport::serde")]
         pub struct #request {
             #(#fields,)*
         }
@@ -1351,9 +1353,11 @@ pub fn provider_source(p: &Provider, opts: &Options) -> Result<String, String> {
     // next is built, so the whole module's tokens and syntax tree never exist
     // at once (at 10,000 endpoints they took gigabytes).
     let runtime = &opts.runtime;
-    let mut out = format(quote!(
+    // serde through the runtime: the crate that includes this needs no other dependency.
+    let mut out = format(quote! {
         use #runtime as rt;
-    ))?;
+        use rt::reexport::serde;
+    })?;
     out.push_str(&format(client(p))?);
     for e in &p.endpoints {
         out.push_str(&format(endpoint(p, e, opts))?);
