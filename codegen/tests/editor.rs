@@ -4,7 +4,8 @@
 //! its first line, must offer keys, report misspelt keys and accept every
 //! project spec.
 //!
-//! The server is an npm package pinned by `codegen/tests/editor/package-lock.json`;
+//! The server is an npm package pinned by `codegen/tests/editor/package-lock.json`
+//! (1.25.0: 2.x needs Node 22.13 or later, 1.25.0 runs on Node 20);
 //! this test installs it with `npm ci` into `target/tmp/` (once per lockfile) and
 //! runs it with `node`. Both must be installed: without them the test fails
 //! (CI has them), it never skips.
@@ -81,7 +82,7 @@ fn drain(mut r: impl Read + Send + 'static) -> thread::JoinHandle<String> {
 
 fn missing_tool(what: &str, e: &std::io::Error) -> String {
     format!(
-        "cannot run `{what}`: {e}.\nThis test needs Node.js (>= 18) and npm on the PATH: it \
+        "cannot run `{what}`: {e}.\nThis test needs Node.js (20 or later) and npm on the PATH: it \
          installs yaml-language-server with npm and runs it with node \
          (https://nodejs.org, or your system's `nodejs` and `npm` packages)."
     )
