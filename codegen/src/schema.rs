@@ -9,11 +9,19 @@
 //! `codegen/tests/schema.rs` checks that it is up to date and that it agrees
 //! with the loader.
 //!
+//! Optional keys carry no `"default": null`, which schemars writes for every
+//! `Option` with `#[serde(default)]`: it says nothing (absent is null) and
+//! yaml-language-server (VS Code, Helix, Neovim) crashes on it while building
+//! key completions, so that it offers no key at all. `codegen/tests/editor.rs`
+//! runs that server on the committed schema.
+//!
 //! The schema checks shape only (keys, value types, enum values). Meaning
 //! (names that resolve, type expressions, examples against types) is checked
 //! by `codegen check`.
 
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::Schema;
 use serde_json::{Map, Value};
 
 use crate::spec::Spec;
@@ -28,6 +36,7 @@ pub const REGENERATE: &str = "cargo codegen schema > codegen/spec.schema.json";
 /// final newline. Deterministic: object keys are sorted.
 pub fn schema_json() -> String {
     let schema = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(drop_null_default))
         .into_generator()
         .into_root_schema_for::<Spec>();
     let Value::Object(mut root) = sorted(schema.to_value()) else {
@@ -56,6 +65,14 @@ pub fn schema_json() -> String {
         .unwrap_or_else(|e| unreachable!("a JSON value always serializes: {e}"));
     text.push('\n');
     text
+}
+
+/// Removes `"default": null`. `default` is an annotation, so validation is
+/// unchanged; other defaults (`false`, `[]`) stay, they document something.
+fn drop_null_default(schema: &mut Schema) {
+    if schema.get("default").is_some_and(Value::is_null) {
+        schema.remove("default");
+    }
 }
 
 /// Keys shown first at the top level, in this order; `$defs` comes last and

@@ -338,3 +338,31 @@ fn known_divergences_are_the_only_ones() {
         );
     }
 }
+
+/// `"default": null` makes yaml-language-server's key completion crash, so that
+/// editors offer no key at all (`tests/editor.rs` runs the server itself).
+#[test]
+fn no_property_defaults_to_null() {
+    fn null_defaults(v: &Value, at: &str, found: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if m.get("default") == Some(&Value::Null) {
+                    found.push(at.to_owned());
+                }
+                for (k, v) in m {
+                    null_defaults(v, &format!("{at}/{k}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    null_defaults(v, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let schema: Value = serde_json::from_str(&codegen::schema::schema_json()).unwrap();
+    let mut found = Vec::new();
+    null_defaults(&schema, "#", &mut found);
+    assert!(found.is_empty(), "`\"default\": null` at {found:?}");
+}
