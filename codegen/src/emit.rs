@@ -178,7 +178,18 @@ fn codec_or_plain(p: &Provider, ty: &Ty) -> TokenStream {
 }
 
 /// serde attributes of a field.
-fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
+/// Which serde derives a struct has, so its field attributes say no more than they need.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Derives {
+    /// None (a plain argument struct).
+    None,
+    /// `Deserialize` only (request types: the JSON interface reads them).
+    Deserialize,
+    /// Both (models: payloads are also written, e.g. as JSON by tools).
+    Both,
+}
+
+fn serde_attrs(p: &Provider, f: &Field, derives: Derives) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     if f.wire != f.rust {
         let w = &f.wire;
@@ -187,7 +198,7 @@ fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
     if f.may_be_absent {
         parts.push(quote!(default));
     }
-    if f.option {
+    if f.option && derives == Derives::Both {
         parts.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     let inner = codec(p, &f.ty);
@@ -203,18 +214,19 @@ fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
     };
     if let Some(c) = full {
         // Short, readable forms for the common cases.
-        let short = match c.to_string().as_str() {
-            "rt :: codec :: Str" => Some("rt::with::str"),
-            "rt :: codec :: SecretText" => Some("rt::with::secret"),
-            "rt :: codec :: Opt < rt :: codec :: SecretText >" => Some("rt::with::opt_secret"),
-            "rt :: codec :: Int" => Some("rt::with::int"),
-            "rt :: codec :: Dec" => Some("rt::with::dec"),
-            "rt :: codec :: Bool" => Some("rt::with::bool"),
-            "rt :: codec :: Timestamp" => Some("rt::with::timestamp"),
-            "rt :: codec :: Opt < rt :: codec :: Str >" => Some("rt::with::opt_str"),
-            "rt :: codec :: Opt < rt :: codec :: Int >" => Some("rt::with::opt_int"),
-            "rt :: codec :: Opt < rt :: codec :: Dec >" => Some("rt::with::opt_dec"),
-            "rt :: codec :: Opt < rt :: codec :: Bool >" => Some("rt::with::opt_bool"),
+        let short = match (&f.none_marker, f.option, &f.ty) {
+            (Some(_), _, _) => None,
+            (None, false, Ty::Str) => Some("rt::with::str"),
+            (None, false, Ty::Secret) => Some("rt::with::secret"),
+            (None, false, Ty::Int) => Some("rt::with::int"),
+            (None, false, Ty::Dec) => Some("rt::with::dec"),
+            (None, false, Ty::Bool) => Some("rt::with::bool"),
+            (None, false, Ty::Timestamp) => Some("rt::with::timestamp"),
+            (None, true, Ty::Str) => Some("rt::with::opt_str"),
+            (None, true, Ty::Secret) => Some("rt::with::opt_secret"),
+            (None, true, Ty::Int) => Some("rt::with::opt_int"),
+            (None, true, Ty::Dec) => Some("rt::with::opt_dec"),
+            (None, true, Ty::Bool) => Some("rt::with::opt_bool"),
             _ => None,
         };
         match short {
@@ -222,9 +234,11 @@ fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
             None => {
                 let c = c.to_string().replace(' ', "");
                 let de = format!("rt::codec::decode::<{c},_,_>");
-                let ser = format!("rt::codec::encode::<{c},_,_>");
                 parts.push(quote!(deserialize_with = #de));
-                parts.push(quote!(serialize_with = #ser));
+                if derives == Derives::Both {
+                    let ser = format!("rt::codec::encode::<{c},_,_>");
+                    parts.push(quote!(serialize_with = #ser));
+                }
             }
         }
     }
@@ -236,7 +250,7 @@ fn serde_attrs(p: &Provider, f: &Field) -> TokenStream {
 }
 
 /// Struct fields; `serde` adds the wire attributes (for types that derive serde).
-fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream> {
+fn struct_fields(p: &Provider, fields: &[Field], derives: Derives) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
@@ -246,10 +260,10 @@ fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream
                 &f.wire,
                 "on the wire",
             );
-            let attrs = if serde {
-                serde_attrs(p, f)
-            } else {
+            let attrs = if derives == Derives::None {
                 TokenStream::new()
+            } else {
+                serde_attrs(p, f, derives)
             };
             let n = ident(&f.rust);
             let t = field_ty(p, f);
@@ -260,14 +274,21 @@ fn struct_fields(p: &Provider, fields: &[Field], serde: bool) -> Vec<TokenStream
 
 /// The function that converts one value of `ty` into a `Param`, when a plain
 /// path does (so lists map with `.map(f)`, not the `.map(|v| f(v))` clippy rejects).
+/// True when a value of `ty` becomes a request value through `rt::params::ToParam`
+/// (scalars, enums, unions); dates, lists and objects have their own forms.
+fn is_scalar_param(p: &Provider, ty: &Ty) -> bool {
+    match ty {
+        Ty::Date(_) | Ty::List(_) | Ty::Map(_) | Ty::Item(_) => false,
+        Ty::Model(i) => !matches!(p.models[*i].kind, ModelKind::Struct(_)),
+        _ => true,
+    }
+}
+
 fn param_fn(p: &Provider, ty: &Ty) -> Option<TokenStream> {
     match ty {
         Ty::Date(_) | Ty::List(_) => None,
-        Ty::Map(_) | Ty::Item(_) => Some(quote!(rt::params::Param::json)),
-        Ty::Model(i) if matches!(p.models[*i].kind, ModelKind::Struct(_)) => {
-            Some(quote!(rt::params::Param::json))
-        }
-        _ => Some(quote!(rt::params::ToParam::to_param)),
+        _ if is_scalar_param(p, ty) => Some(quote!(rt::params::ToParam::to_param)),
+        _ => Some(quote!(rt::params::Param::json)),
     }
 }
 
@@ -321,7 +342,12 @@ fn str_path(path: &[String]) -> TokenStream {
     quote!(&[#(#path),*])
 }
 
-fn envelope(e: &Endpoint) -> TokenStream {
+fn envelope_tokens(env: &crate::ir::Envelope) -> TokenStream {
+    envelope_diff(env, None)
+}
+
+/// An envelope; with `base`, only the fields that differ from it, then `..BASE.envelope`.
+fn envelope_diff(env: &crate::ir::Envelope, base: Option<&crate::ir::Envelope>) -> TokenStream {
     let conds = |cs: &[crate::ir::Condition]| -> TokenStream {
         let items = cs.iter().map(|c| {
             let path = str_path(&c.path);
@@ -345,7 +371,6 @@ fn envelope(e: &Endpoint) -> TokenStream {
         });
         quote!(&[#(#items),*])
     };
-    let env = &e.envelope;
     let success = conds(&env.success);
     let pending = conds(&env.pending);
     let payload = str_path(&env.payload);
@@ -358,15 +383,34 @@ fn envelope(e: &Endpoint) -> TokenStream {
     };
     let code = opt(&env.code);
     let message = opt(&env.message);
-    quote! {
-        rt::op::Envelope {
-            success: #success,
-            pending: #pending,
-            payload: #payload,
-            code: #code,
-            message: #message,
-        }
+    let Some(b) = base else {
+        return quote! {
+            rt::op::Envelope {
+                success: #success,
+                pending: #pending,
+                payload: #payload,
+                code: #code,
+                message: #message,
+            }
+        };
+    };
+    let mut fields = Vec::new();
+    if env.success != b.success {
+        fields.push(quote!(success: #success));
     }
+    if env.pending != b.pending {
+        fields.push(quote!(pending: #pending));
+    }
+    if env.payload != b.payload {
+        fields.push(quote!(payload: #payload));
+    }
+    if env.code != b.code {
+        fields.push(quote!(code: #code));
+    }
+    if env.message != b.message {
+        fields.push(quote!(message: #message));
+    }
+    quote!(rt::op::Envelope { #(#fields,)* ..BASE.envelope })
 }
 
 fn pieces(ps: &[Piece]) -> TokenStream {
@@ -381,8 +425,8 @@ fn pieces(ps: &[Piece]) -> TokenStream {
     quote!(&[#(#items),*])
 }
 
-fn auth(e: &Endpoint) -> TokenStream {
-    let items = e.auth.iter().map(|a| {
+fn auth_tokens(auth: &[crate::ir::Auth]) -> TokenStream {
+    let items = auth.iter().map(|a| {
         let loc = location(a.location);
         let name = &a.name;
         let prefix = &a.prefix;
@@ -431,113 +475,145 @@ fn op_ident(e: &Endpoint) -> syn::Ident {
 }
 
 /// The static operation tables; shared auth and envelope consts when several endpoints use them.
+/// The value most endpoints share (the first one on a tie), if any endpoint has it.
+fn most_common<'a, T: PartialEq>(items: impl Iterator<Item = &'a T>) -> Option<&'a T> {
+    let mut counts: Vec<(&T, usize)> = Vec::new();
+    for i in items {
+        match counts.iter_mut().find(|(s, _)| *s == i) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((i, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(s, _)| s)
+}
+
+fn method_tokens(m: Method) -> TokenStream {
+    match m {
+        Method::Get => quote!(rt::op::Method::Get),
+        Method::Post => quote!(rt::op::Method::Post),
+        Method::Put => quote!(rt::op::Method::Put),
+        Method::Patch => quote!(rt::op::Method::Patch),
+        Method::Delete => quote!(rt::op::Method::Delete),
+    }
+}
+
+fn encoding_tokens(e: Encoding) -> TokenStream {
+    match e {
+        Encoding::Json => quote!(rt::op::Encoding::Json),
+        Encoding::Form => quote!(rt::op::Encoding::Form),
+    }
+}
+
+fn headers_tokens(h: &[(String, String)]) -> TokenStream {
+    let hs = h.iter().map(|(k, v)| quote!((#k, #v)));
+    quote!(&[#(#hs),*])
+}
+
+/// The endpoint tables: a `BASE` with what most endpoints share (auth,
+/// envelope, method, encoding, headers, idempotency), and each endpoint as its
+/// differences from it. Sharing is decided on the IR values.
 fn operations(p: &Provider) -> TokenStream {
     let module = &p.module;
-    // Share the most common auth list and envelope.
-    let most_common = |items: Vec<String>| -> Option<String> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for i in items {
-            match counts.iter_mut().find(|(s, _)| *s == i) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((i, 1)),
-            }
-        }
-        counts
-            .into_iter()
-            .filter(|(_, n)| *n > 1)
-            .max_by_key(|(_, n)| *n)
-            .map(|(s, _)| s)
+    let eps = &p.endpoints;
+    let Some(first) = eps.first() else {
+        return TokenStream::new();
     };
-    let auth_tokens: Vec<TokenStream> = p.endpoints.iter().map(auth).collect();
-    let env_tokens: Vec<TokenStream> = p.endpoints.iter().map(envelope).collect();
-    let shared_auth = most_common(auth_tokens.iter().map(|t| t.to_string()).collect());
-    let shared_env = most_common(env_tokens.iter().map(|t| t.to_string()).collect());
-    let mut out = TokenStream::new();
-    if let Some(s) = &shared_auth {
-        let t = auth_tokens
-            .iter()
-            .find(|t| t.to_string() == *s)
-            .cloned()
-            .unwrap_or_default();
-        out.extend(quote! {
-            /// Auth placements shared by several endpoints.
-            const AUTH: &[rt::op::Auth] = #t;
-        });
-    }
-    if let Some(s) = &shared_env {
-        let t = env_tokens
-            .iter()
-            .find(|t| t.to_string() == *s)
-            .cloned()
-            .unwrap_or_default();
-        out.extend(quote! {
-            /// Response envelope shared by several endpoints.
-            const ENVELOPE: rt::op::Envelope = #t;
-        });
-    }
-    for ((e, a), env) in p.endpoints.iter().zip(auth_tokens).zip(env_tokens) {
+    let auth = most_common(eps.iter().map(|e| &e.auth)).unwrap_or(&first.auth);
+    let env = most_common(eps.iter().map(|e| &e.envelope)).unwrap_or(&first.envelope);
+    let method = *most_common(eps.iter().map(|e| &e.method)).unwrap_or(&first.method);
+    let encoding = *most_common(eps.iter().map(|e| &e.encoding)).unwrap_or(&first.encoding);
+    let headers = most_common(eps.iter().map(|e| &e.headers)).unwrap_or(&first.headers);
+    let idempotent = *most_common(eps.iter().map(|e| &e.idempotent)).unwrap_or(&false);
+    let auth_t = auth_tokens(auth);
+    let env_t = envelope_tokens(env);
+    let (method_t, encoding_t, headers_t) = (
+        method_tokens(method),
+        encoding_tokens(encoding),
+        headers_tokens(headers),
+    );
+    let mut out = quote! {
+        /// What most endpoints share; each endpoint below states its differences.
+        const BASE: rt::op::Operation = rt::op::Operation {
+            provider: #module,
+            name: "",
+            method: #method_t,
+            path: &[],
+            encoding: #encoding_t,
+            auth: #auth_t,
+            headers: #headers_t,
+            fixed: &[],
+            envelope: #env_t,
+            idempotent: #idempotent,
+            moves_money: false,
+            reference: None,
+            params: &[],
+            secret_fields: &[],
+        };
+    };
+    for e in eps {
         let id = op_ident(e);
         let name = &e.wire;
-        let method = match e.method {
-            Method::Get => quote!(Get),
-            Method::Post => quote!(Post),
-            Method::Put => quote!(Put),
-            Method::Patch => quote!(Patch),
-            Method::Delete => quote!(Delete),
-        };
         let segs = e.segments.iter().map(|s| match s {
             Segment::Lit(l) => quote!(rt::op::Segment::Lit(#l)),
             Segment::Param(n) => quote!(rt::op::Segment::Param(#n)),
             Segment::Optional(n) => quote!(rt::op::Segment::Optional(#n)),
         });
-        let encoding = match e.encoding {
-            Encoding::Json => quote!(rt::op::Encoding::Json),
-            Encoding::Form => quote!(rt::op::Encoding::Form),
-        };
-        let a = if Some(a.to_string()) == shared_auth {
-            quote!(AUTH)
-        } else {
-            a
-        };
-        let env = if Some(env.to_string()) == shared_env {
-            quote!(ENVELOPE)
-        } else {
-            env
-        };
-        let headers = e.headers.iter().map(|(k, v)| quote!((#k, #v)));
-        let fixed = e.fixed.iter().map(|(l, n, v)| {
-            let l = location(*l);
-            let v = lit(v);
-            quote!((#l, #n, #v))
-        });
-        let idempotent = e.idempotent;
-        let moves_money = e.moves_money;
-        let reference = match &e.reference {
-            Some(r) => quote!(Some(#r)),
-            None => quote!(None),
-        };
-        let params = e.params.iter().map(|f| &f.wire);
+        let mut fields = vec![quote!(name: #name), quote!(path: &[#(#segs),*])];
+        if e.method != method {
+            let m = method_tokens(e.method);
+            fields.push(quote!(method: #m));
+        }
+        if e.encoding != encoding {
+            let t = encoding_tokens(e.encoding);
+            fields.push(quote!(encoding: #t));
+        }
+        if &e.auth != auth {
+            let t = auth_tokens(&e.auth);
+            fields.push(quote!(auth: #t));
+        }
+        if &e.headers != headers {
+            let t = headers_tokens(&e.headers);
+            fields.push(quote!(headers: #t));
+        }
+        if !e.fixed.is_empty() {
+            let fixed = e.fixed.iter().map(|(l, n, v)| {
+                let l = location(*l);
+                let v = lit(v);
+                quote!((#l, #n, #v))
+            });
+            fields.push(quote!(fixed: &[#(#fixed),*]));
+        }
+        if &e.envelope != env {
+            let t = envelope_diff(&e.envelope, Some(env));
+            fields.push(quote!(envelope: #t));
+        }
+        if e.idempotent != idempotent {
+            let v = e.idempotent;
+            fields.push(quote!(idempotent: #v));
+        }
+        if e.moves_money {
+            fields.push(quote!(moves_money: true));
+        }
+        if let Some(r) = &e.reference {
+            fields.push(quote!(reference: Some(#r)));
+        }
+        if !e.params.is_empty() {
+            let params = e.params.iter().map(|f| &f.wire);
+            fields.push(quote!(params: &[#(#params),*]));
+        }
         let mut secrets = std::collections::BTreeSet::new();
         secret_fields(p, &e.response, &mut secrets, &mut Vec::new());
-        let secrets = secrets.iter();
+        if !secrets.is_empty() {
+            let secrets = secrets.iter();
+            fields.push(quote!(secret_fields: &[#(#secrets),*]));
+        }
         let doc = format!(" `{} {}`", e.method_str(), e.path_text);
         out.extend(quote! {
             #[doc = #doc]
             static #id: rt::op::Operation = rt::op::Operation {
-                provider: #module,
-                name: #name,
-                method: rt::op::Method::#method,
-                path: &[#(#segs),*],
-                encoding: #encoding,
-                auth: #a,
-                headers: &[#(#headers),*],
-                fixed: &[#(#fixed),*],
-                envelope: #env,
-                idempotent: #idempotent,
-                moves_money: #moves_money,
-                reference: #reference,
-                params: &[#(#params),*],
-                secret_fields: &[#(#secrets),*],
+                #(#fields,)*
+                ..BASE
             };
         });
     }
@@ -631,7 +707,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
     let d = doc_or(m.doc.as_deref(), format!("The `{}` model.", m.name));
     match &m.kind {
         ModelKind::Struct(fields) => {
-            let fs = struct_fields(p, fields, true);
+            let fs = struct_fields(p, fields, Derives::Both);
             quote! {
                 #d
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -818,23 +894,13 @@ fn arg(p: &Provider, f: &Field) -> (TokenStream, TokenStream) {
     }
 }
 
-fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
-    let prefix = &e.type_prefix;
-    let request = ident(&format!("{prefix}Request"));
-    let call = ident(&format!("{prefix}Call"));
-    let op = op_ident(e);
-    let method = ident(&e.rust);
-    let ret = rust_ty(p, &e.response);
-    let ret_codec = codec_or_plain(p, &e.response);
-    let fields = struct_fields(p, &e.params, true);
-    let request_doc = format!(" Parameters of [`Client::{}`].", e.rust);
-
-    // Checks made before sending.
+/// What the request of `e` checks and pushes: the body of `rt::Request::params`.
+fn request_params(p: &Provider, e: &Endpoint) -> TokenStream {
     let mut checks = Vec::new();
     for f in &e.params {
         let n = ident(&f.rust);
         if let Some(max) = f.max_items {
-            let max = max as usize;
+            let max = Lit::usize_unsuffixed(max as usize);
             let msg = format!("`{}` takes at most {max} items, got {{}}", f.wire);
             let len = if f.option {
                 quote!(self.#n.as_ref().map_or(0, Vec::len))
@@ -843,7 +909,7 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
             };
             checks.push(quote! {
                 if #len > #max {
-                    return Err(rt::Error::invalid_request(&#op, format!(#msg, #len)));
+                    return Err(rt::Error::invalid_request(Self::OP, format!(#msg, #len)));
                 }
             });
         }
@@ -852,7 +918,7 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
             let msg = format!("`{}` may only be given together with `{wire}`", f.wire);
             checks.push(quote! {
                 if self.#n.is_some() && self.#r.is_none() {
-                    return Err(rt::Error::invalid_request(&#op, #msg.to_owned()));
+                    return Err(rt::Error::invalid_request(Self::OP, #msg.to_owned()));
                 }
             });
         }
@@ -861,6 +927,14 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
         let n = ident(&f.rust);
         let loc = location(f.location);
         let wire = &f.wire;
+        // Scalars convert through `ToParam`; dates, lists and JSON values need their own form.
+        if is_scalar_param(p, &f.ty) {
+            return if f.option {
+                quote!(params.add_opt(#loc, #wire, self.#n.as_ref());)
+            } else {
+                quote!(params.add(#loc, #wire, &self.#n);)
+            };
+        }
         if f.option {
             let conv = param_expr(p, &f.ty, f.style, quote!(v));
             quote! {
@@ -879,12 +953,104 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
             quote!(params.push(#loc, #wire, #conv);)
         }
     });
-    let params_decl = if e.params.is_empty() {
+    let decl = if e.params.is_empty() {
         quote!(let params = rt::params::Params::new();)
     } else {
         quote!(let mut params = rt::params::Params::new();)
     };
+    quote! {
+        #(#checks)*
+        #decl
+        #(#pushes)*
+        Ok(params)
+    }
+}
 
+/// The items of one endpoint: its request type (with the required-arguments
+/// struct when there are many) and the setters of its optional parameters.
+fn endpoint_items(p: &Provider, e: &Endpoint) -> TokenStream {
+    let prefix = &e.type_prefix;
+    let request = ident(&format!("{prefix}Request"));
+    let op = op_ident(e);
+    let ret = rust_ty(p, &e.response);
+    let ret_codec = codec_or_plain(p, &e.response);
+    let fields = struct_fields(p, &e.params, Derives::Deserialize);
+    let request_doc = format!(" Parameters of [`Client::{}`].", e.rust);
+    let params = request_params(p, e);
+
+    let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
+    let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
+    let required_struct = if required.len() > MAX_POSITIONAL {
+        let req_struct = ident(&format!("{prefix}Required"));
+        let fs: Vec<Field> = required.iter().map(|f| (*f).clone()).collect();
+        // A plain argument struct: no serde derive, so no `#[serde]` field attributes.
+        let decl = struct_fields(p, &fs, Derives::None);
+        let d = format!(" The required parameters of [`Client::{}`].", e.rust);
+        quote! {
+            #[doc = #d]
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #req_struct {
+                #(#decl,)*
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let setters = optional.iter().map(|f| {
+        let n = ident(&f.rust);
+        let d = named_doc(
+            f.doc.as_deref(),
+            format!("Sets `{}`.", f.wire),
+            &f.wire,
+            "on the wire",
+        );
+        let (t, conv) = arg(p, f);
+        quote! {
+            #d
+            pub fn #n(mut self, #n: #t) -> Self {
+                self.request.#n = Some(#conv);
+                self
+            }
+        }
+    });
+    let setters = if optional.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            impl Call<'_, #request> {
+                #(#setters)*
+            }
+        }
+    };
+    quote! {
+        #[doc = #request_doc]
+        #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+        #[serde(crate = "rt::reexport::serde")]
+        pub struct #request {
+            #(#fields,)*
+        }
+
+        impl rt::Request for #request {
+            type Output = #ret;
+            type Codec = #ret_codec;
+            const OP: &'static rt::op::Operation = &#op;
+
+            fn params(&self) -> Result<rt::params::Params, rt::Error> {
+                #params
+            }
+        }
+
+        #required_struct
+
+        #setters
+    }
+}
+
+/// The `Client` method of one endpoint.
+fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
+    let prefix = &e.type_prefix;
+    let request = ident(&format!("{prefix}Request"));
+    let method = ident(&e.rust);
     let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
     let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
     let method_doc = named_doc(
@@ -908,124 +1074,111 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
         notes.push_str(
             ". Not idempotent: never retried; a lost answer is [`rt::Error::OutcomeUnknown`].",
         );
-    } else if e.idempotent {
+    } else {
         notes.push_str(". Idempotent: retried on connection failures, 429 and 502-504.");
     }
-    let opt_names: Vec<String> = optional
-        .iter()
-        .map(|f| format!("[`{call}::{}`]", f.rust))
-        .collect();
-    let opt_note = if opt_names.is_empty() {
-        String::new()
+    let returns = returns_doc(p, &e.response);
+    let await_note = if optional.is_empty() {
+        format!(" `.await` it for {returns}.")
     } else {
-        format!(" Optional parameters: {}.", opt_names.join(", "))
+        let names: Vec<String> = optional
+            .iter()
+            .map(|f| format!("[`{}`](Call::{})", f.rust, f.rust))
+            .collect();
+        format!(
+            " Set optional parameters ({}), then `.await` it for {returns}.",
+            names.join(", ")
+        )
     };
-    let await_note = format!(" Returns a [`{call}`]: `.await` it to send.{opt_note}");
     let init_optional = optional.iter().map(|f| {
         let n = ident(&f.rust);
         quote!(#n: None)
     });
-
-    let (client_method, required_struct) = if required.len() <= MAX_POSITIONAL {
-        let args = required.iter().map(|f| {
-            let n = ident(&f.rust);
-            let (t, _) = arg(p, f);
-            quote!(#n: #t)
-        });
-        let inits = required.iter().map(|f| {
-            let n = ident(&f.rust);
-            match f.ty {
-                Ty::Str | Ty::Secret => quote!(#n: #n.into()),
-                _ => quote!(#n),
-            }
-        });
-        (
-            quote! {
-                #method_doc
-                #[doc = ""]
-                #[doc = #notes]
-                #[doc = ""]
-                #[doc = #await_note]
-                pub fn #method(&self, #(#args),*) -> #call<'_> {
-                    #call {
-                        client: self,
-                        request: #request {
-                            #(#inits,)*
-                            #(#init_optional,)*
-                        },
-                    }
+    let (args, inits) = if required.len() <= MAX_POSITIONAL {
+        let args: Vec<TokenStream> = required
+            .iter()
+            .map(|f| {
+                let n = ident(&f.rust);
+                let (t, _) = arg(p, f);
+                quote!(#n: #t)
+            })
+            .collect();
+        let inits: Vec<TokenStream> = required
+            .iter()
+            .map(|f| {
+                let n = ident(&f.rust);
+                match f.ty {
+                    Ty::Str | Ty::Secret => quote!(#n: #n.into()),
+                    _ => quote!(#n),
                 }
-            },
-            TokenStream::new(),
-        )
+            })
+            .collect();
+        (args, inits)
     } else {
         let req_struct = ident(&format!("{prefix}Required"));
-        let fs: Vec<Field> = required.iter().map(|f| (*f).clone()).collect();
-        // A plain argument struct: no serde derive, so no `#[serde]` field attributes.
-        let decl = struct_fields(p, &fs, false);
-        let moves = required.iter().map(|f| {
-            let n = ident(&f.rust);
-            quote!(#n: required.#n)
-        });
-        let d = format!(" The required parameters of [`Client::{}`].", e.rust);
-        (
-            quote! {
-                #method_doc
-                #[doc = ""]
-                #[doc = #notes]
-                #[doc = ""]
-                #[doc = #await_note]
-                pub fn #method(&self, required: #req_struct) -> #call<'_> {
-                    #call {
-                        client: self,
-                        request: #request {
-                            #(#moves,)*
-                            #(#init_optional,)*
-                        },
-                    }
-                }
-            },
-            quote! {
-                #[doc = #d]
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct #req_struct {
-                    #(#decl,)*
-                }
-            },
-        )
+        let inits = required
+            .iter()
+            .map(|f| {
+                let n = ident(&f.rust);
+                quote!(#n: required.#n)
+            })
+            .collect();
+        (vec![quote!(required: #req_struct)], inits)
     };
-
-    let setters = optional.iter().map(|f| {
-        let n = ident(&f.rust);
-        let d = named_doc(
-            f.doc.as_deref(),
-            format!("Sets `{}`.", f.wire),
-            &f.wire,
-            "on the wire",
-        );
-        let (t, conv) = arg(p, f);
-        quote! {
-            #d
-            pub fn #n(mut self, #n: #t) -> Self {
-                self.request.#n = Some(#conv);
-                self
-            }
+    quote! {
+        #method_doc
+        #[doc = ""]
+        #[doc = #notes]
+        #[doc = ""]
+        #[doc = #await_note]
+        pub fn #method(&self, #(#args),*) -> Call<'_, #request> {
+            Call::new(self, #request {
+                #(#inits,)*
+                #(#init_optional,)*
+            })
         }
-    });
-    let call_doc = format!(
-        " A prepared [`Client::{}`] call: set optional parameters, then `.await` it.",
-        e.rust
-    );
-    let send_doc =
-        format!(" Sends this request with `client` (what [`{call}`] does when awaited).");
+    }
+}
+
+/// "a [`Vec`] of [`Product`]"-style text for the awaited type, for rustdoc.
+fn returns_doc(p: &Provider, ty: &Ty) -> String {
+    match ty {
+        Ty::Str => "a `String`".to_owned(),
+        Ty::Secret => "an [`rt::Secret`]".to_owned(),
+        Ty::Int => "an `i64`".to_owned(),
+        Ty::Dec => "an [`rt::Decimal`]".to_owned(),
+        Ty::Bool => "a `bool`".to_owned(),
+        Ty::Json => "untyped JSON ([`rt::Json`])".to_owned(),
+        Ty::Timestamp | Ty::Date(_) => "a date".to_owned(),
+        Ty::Model(i) => match p.models.get(*i) {
+            Some(m) => format!("a [`{}`]", m.name),
+            None => "the payload".to_owned(),
+        },
+        Ty::List(t) => format!(
+            "a list of {}",
+            returns_doc(p, t)
+                .trim_start_matches("a ")
+                .trim_start_matches("an ")
+        ),
+        Ty::Map(t) => format!(
+            "a map of {} by key",
+            returns_doc(p, t)
+                .trim_start_matches("a ")
+                .trim_start_matches("an ")
+        ),
+        Ty::Item(t) => format!("{} or an item error", returns_doc(p, t)),
+    }
+}
+
+/// The one call type of a provider module: generic over the request, so that
+/// awaiting, blocking and inspecting are written once, not per endpoint.
+fn call_type(opts: &Options) -> TokenStream {
     let blocking = match &opts.blocking {
         Blocking::Never => TokenStream::new(),
         Blocking::Always => quote! {
-            impl #call<'_> {
-                /// Sends the request and waits for the answer, without async.
-                pub fn send_blocking(self) -> Result<#ret, rt::Error> {
-                    rt::blocking::run(&#op, self.request.send(self.client))
-                }
+            /// Sends the request and waits for the answer, without async.
+            pub fn send_blocking(self) -> Result<R::Output, rt::Error> {
+                self.client.core.send_blocking(self.request)
             }
         },
         Blocking::Feature(feature) => {
@@ -1034,71 +1187,53 @@ fn endpoint(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
             );
             quote! {
                 #[cfg(feature = #feature)]
-                impl #call<'_> {
-                    #[doc = #doc]
-                    pub fn send_blocking(self) -> Result<#ret, rt::Error> {
-                        rt::blocking::run(&#op, self.request.send(self.client))
-                    }
+                #[doc = #doc]
+                pub fn send_blocking(self) -> Result<R::Output, rt::Error> {
+                    self.client.core.send_blocking(self.request)
                 }
             }
         }
     };
-
     quote! {
-        #[doc = #request_doc]
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(crate = "rt::reexport::serde")]
-        pub struct #request {
-            #(#fields,)*
-        }
-
-        impl #request {
-            #[doc = #send_doc]
-            pub async fn send(self, client: &Client) -> Result<#ret, rt::Error> {
-                #(#checks)*
-                #params_decl
-                #(#pushes)*
-                client.core.execute::<#ret, #ret_codec>(&#op, params).await
-            }
-        }
-
-        #required_struct
-
-        #[doc = #call_doc]
+        /// A prepared call of one endpoint: set its optional parameters, then
+        /// `.await` it.
         #[derive(Debug)]
         #[must_use = "a call does nothing until it is awaited"]
-        pub struct #call<'a> {
+        pub struct Call<'a, R> {
             client: &'a Client,
-            request: #request,
+            request: R,
         }
 
-        impl #call<'_> {
-            #(#setters)*
+        impl<'a, R: rt::Request> Call<'a, R> {
+            fn new(client: &'a Client, request: R) -> Self {
+                Call { client, request }
+            }
 
             /// The request as it stands.
-            pub fn request(&self) -> &#request {
+            pub fn request(&self) -> &R {
                 &self.request
             }
+
+            /// Sends the request.
+            pub async fn send(self) -> Result<R::Output, rt::Error> {
+                self.client.core.send(self.request).await
+            }
+
+            #blocking
         }
 
-        #blocking
-
-        impl<'a> std::future::IntoFuture for #call<'a> {
-            type Output = Result<#ret, rt::Error>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+        impl<'a, R: rt::Request> std::future::IntoFuture for Call<'a, R> {
+            type Output = Result<R::Output, rt::Error>;
+            type IntoFuture = rt::CallFuture<'a, R::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.request.send(self.client))
+                self.client.core.send_boxed(self.request)
             }
-        }
-
-        impl Client {
-            #client_method
         }
     }
 }
 
-fn client(p: &Provider) -> TokenStream {
+fn client(p: &Provider, opts: &Options) -> TokenStream {
     let module = &p.module;
     let cred_names = p.credentials.iter().map(|c| &c.wire);
     let has_envs = !p.environments.is_empty();
@@ -1182,14 +1317,10 @@ fn client(p: &Provider) -> TokenStream {
     let arms = p.endpoints.iter().map(|e| {
         let w = &e.wire;
         let req = ident(&format!("{}Request", e.type_prefix));
-        let op = op_ident(e);
-        quote! {
-            #w => {
-                let request: #req = rt::dynamic::params(&#op, params)?;
-                rt::dynamic::payload(&#op, &request.send(self).await?)
-            }
-        }
+        quote!(#w => rt::dynamic::call::<#req>,)
     });
+    let methods = p.endpoints.iter().map(|e| endpoint_method(p, e));
+    let call = call_type(opts);
     quote! {
         const CREDENTIAL_NAMES: &[&str] = &[#(#cred_names),*];
 
@@ -1277,18 +1408,26 @@ fn client(p: &Provider) -> TokenStream {
             /// and returns the payload as JSON. For tools and generic tests; the typed
             /// methods are the API.
             pub async fn call_json(&self, endpoint: &str, params: rt::Json) -> Result<rt::Json, rt::dynamic::DynError> {
-                match endpoint {
-                    #(#arms)*
-                    _ => Err(rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned())),
-                }
+                rt::dynamic::JsonClient::call(self, endpoint, params).await
             }
+
+            #(#methods)*
         }
 
         impl rt::dynamic::JsonClient for Client {
             fn call<'a>(&'a self, endpoint: &'a str, params: rt::Json) -> rt::dynamic::BoxFuture<'a> {
-                Box::pin(self.call_json(endpoint, params))
+                let call: rt::dynamic::CallFn = match endpoint {
+                    #(#arms)*
+                    _ => {
+                        let unknown = rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned());
+                        return Box::pin(std::future::ready(Err(unknown)));
+                    }
+                };
+                call(&self.core, params)
             }
         }
+
+        #call
 
         /// Builds a [`Client`] from credentials by name, behind the provider-neutral
         /// [`rt::dynamic::JsonClient`] interface.
@@ -1349,24 +1488,37 @@ impl Default for Options {
 
 /// The module body of one provider, as formatted Rust source.
 pub fn provider_source(p: &Provider, opts: &Options) -> Result<String, String> {
-    // One piece at a time: each is parsed, formatted and dropped before the
-    // next is built, so the whole module's tokens and syntax tree never exist
-    // at once (at 10,000 endpoints they took gigabytes).
     let runtime = &opts.runtime;
+    let header = format!(
+        "// @generated by codegen from the `{}` spec: edit the spec, not this file.\n",
+        p.module
+    );
     // serde through the runtime: the crate that includes this needs no other dependency.
-    let mut out = format(quote! {
+    let uses = format_file(quote! {
         use #runtime as rt;
         use rt::reexport::serde;
     })?;
-    out.push_str(&format(client(p))?);
+    let mut out = header + &uses;
+    // One piece at a time: each is parsed, formatted and dropped before the
+    // next is built, so the whole module's tokens and syntax tree never exist
+    // at once (at 10,000 endpoints they took gigabytes).
+    let mut piece = |tokens: TokenStream| -> Result<(), String> {
+        let text = format(tokens)?;
+        if !text.is_empty() {
+            out.push('\n');
+            out.push_str(&text);
+        }
+        Ok(())
+    };
+    piece(client(p, opts))?;
     for e in &p.endpoints {
-        out.push_str(&format(endpoint(p, e, opts))?);
+        piece(endpoint_items(p, e))?;
     }
     for m in &p.models {
-        out.push_str(&format(model(p, m))?);
+        piece(model(p, m))?;
     }
-    out.push_str(&format(markers(p))?);
-    out.push_str(&format(operations(p))?);
+    piece(markers(p))?;
+    piece(operations(p))?;
     Ok(out)
 }
 
@@ -1426,10 +1578,32 @@ pub fn index_source(providers: &[Provider], opts: &Options) -> Result<String, St
     })
 }
 
+/// Formats items, with a blank line between top-level items.
 fn format(tokens: TokenStream) -> Result<String, String> {
+    let file = parse(tokens)?;
+    let texts: Vec<String> = file
+        .items
+        .into_iter()
+        .map(|item| {
+            prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            })
+        })
+        .collect();
+    Ok(texts.join("\n"))
+}
+
+/// Formats items as one block (no blank lines between them).
+fn format_file(tokens: TokenStream) -> Result<String, String> {
+    Ok(prettyplease::unparse(&parse(tokens)?))
+}
+
+fn parse(tokens: TokenStream) -> Result<syn::File, String> {
     // Keep a copy of the tokens only when someone asked to see failures.
     let debug = std::env::var_os("CODEGEN_DEBUG_DIR").map(|d| (d, tokens.clone()));
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    syn::parse2(tokens).map_err(|e| {
         if let Some((dir, tokens)) = &debug {
             let _ = std::fs::write(
                 std::path::Path::new(dir).join("failed.rs"),
@@ -1437,8 +1611,7 @@ fn format(tokens: TokenStream) -> Result<String, String> {
             );
         }
         format!("generated code does not parse: {e}")
-    })?;
-    Ok(prettyplease::unparse(&file))
+    })
 }
 
 #[cfg(test)]

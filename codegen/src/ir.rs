@@ -155,7 +155,7 @@ pub enum Piece {
 }
 
 /// What an auth placement carries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AuthValue {
     /// Credential index.
     Credential(usize),
@@ -173,7 +173,7 @@ pub enum AuthValue {
 }
 
 /// A resolved auth placement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Auth {
     /// Where.
     pub location: Location,
@@ -186,7 +186,7 @@ pub struct Auth {
 }
 
 /// A response test.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Test {
     /// Equals.
     Equals(Literal),
@@ -201,7 +201,7 @@ pub enum Test {
 }
 
 /// A condition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     /// Field path.
     pub path: Vec<String>,
@@ -210,7 +210,7 @@ pub struct Condition {
 }
 
 /// A resolved envelope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     /// Success conditions.
     pub success: Vec<Condition>,
@@ -328,7 +328,7 @@ const BUILDER_METHODS: &[&str] = &[
 const CLIENT_METHODS: &[&str] = &["builder", "call_json", "base_url"];
 
 /// Type names the emitter itself uses in every module.
-const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment"];
+const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", "Call"];
 
 struct Lowerer<'a> {
     l: &'a Loaded,

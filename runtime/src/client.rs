@@ -388,7 +388,7 @@ impl Core {
         loop {
             let mut progress = Progress::default();
             let timed_out =
-                tokio::time::timeout(self.timeout, self.send(&hop, &wire, &mut progress))
+                tokio::time::timeout(self.timeout, self.send_hop(&hop, &wire, &mut progress))
                     .await
                     .is_err();
             let target = progress
@@ -691,7 +691,7 @@ impl Core {
 
     /// Sends one request and reads its body within the limit, recording each
     /// step in `p` (the caller's deadline may stop it at any point).
-    async fn send(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
+    async fn send_hop(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
         let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
         *req.headers_mut() = wire.headers.clone();
         match &wire.body {

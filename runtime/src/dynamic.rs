@@ -46,6 +46,24 @@ pub enum DynError {
 pub type BoxFuture<'a> =
     Pin<Box<dyn Future<Output = Result<serde_json::Value, DynError>> + Send + 'a>>;
 
+/// One endpoint of the JSON interface: [`call::<R>`](call) as a function pointer.
+pub type CallFn = for<'a> fn(&'a crate::Core, serde_json::Value) -> BoxFuture<'a>;
+
+/// Calls the endpoint of request type `R` with JSON parameters (wire names)
+/// and returns its payload as JSON. Generated `call_json` methods pick one by
+/// endpoint name: one function pointer per endpoint, one future type for all.
+pub fn call<'a, R>(core: &'a crate::Core, params: serde_json::Value) -> BoxFuture<'a>
+where
+    R: crate::call::Request + serde::de::DeserializeOwned,
+    R::Output: serde::Serialize,
+{
+    Box::pin(async move {
+        let request: R = self::params(R::OP, params)?;
+        let output = core.send(request).await?;
+        payload(R::OP, &output)
+    })
+}
+
 /// Any generated client, called by endpoint name with JSON.
 pub trait JsonClient: Send + Sync + std::fmt::Debug {
     /// Calls `endpoint` with `params` (wire names) and returns the payload as JSON.

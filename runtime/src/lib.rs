@@ -18,6 +18,7 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+pub mod call;
 pub mod client;
 pub mod codec;
 pub mod dynamic;
@@ -30,6 +31,7 @@ pub mod secret;
 mod sign;
 pub mod with;
 
+pub use call::{CallFuture, Request};
 pub use client::{Core, CoreBuilder};
 pub use error::{BuildError, Error, ErrorKind, ItemError};
 pub use rust_decimal::Decimal;

@@ -151,6 +151,23 @@ impl Params {
         self.entries.push((location, name, value));
     }
 
+    /// Adds a typed value, converted with [`ToParam`].
+    pub fn add<V: ToParam + ?Sized>(&mut self, location: Location, name: &'static str, value: &V) {
+        self.push(location, name, value.to_param());
+    }
+
+    /// Adds a typed value when it is present.
+    pub fn add_opt<V: ToParam + ?Sized>(
+        &mut self,
+        location: Location,
+        name: &'static str,
+        value: Option<&V>,
+    ) {
+        if let Some(v) = value {
+            self.push(location, name, v.to_param());
+        }
+    }
+
     /// Adds a value when it is present.
     pub fn push_opt(&mut self, location: Location, name: &'static str, value: Option<Param>) {
         if let Some(v) = value {
