@@ -704,7 +704,7 @@ fn markers(p: &Provider) -> TokenStream {
 
 fn model(p: &Provider, m: &Model) -> TokenStream {
     let name = ident(&m.name);
-    let d = doc_or(m.doc.as_deref(), format!("The `{}` model.", m.name));
+    let d = doc_or(m.doc.as_deref(), model_fallback_doc(p, m));
     match &m.kind {
         ModelKind::Struct(fields) => {
             let fs = struct_fields(p, fields, Derives::Both);
@@ -1053,12 +1053,16 @@ fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
     let method = ident(&e.rust);
     let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
     let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
-    let method_doc = named_doc(
-        e.doc.as_deref(),
-        format!("`{} {}`.", e.method_str(), e.path_text),
-        &e.wire,
-        "in the spec",
-    );
+    // Without a description, the wire line below is the summary (not said twice).
+    let method_doc = if e.doc.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+        let doc = named_doc(e.doc.as_deref(), String::new(), &e.wire, "in the spec");
+        quote!(#doc #[doc = ""])
+    } else if !e.wire.is_ascii() {
+        let note = format!(" `{}` in the spec.", sanitize(&e.wire));
+        quote!(#[doc = #note] #[doc = ""])
+    } else {
+        TokenStream::new()
+    };
     let mut notes = format!(" `{} {}`", e.method_str(), e.path_text);
     if e.moves_money {
         notes.push_str(&match &e.reference {
@@ -1127,7 +1131,6 @@ fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
     };
     quote! {
         #method_doc
-        #[doc = ""]
         #[doc = #notes]
         #[doc = ""]
         #[doc = #await_note]
@@ -1138,6 +1141,38 @@ fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
             })
         }
     }
+}
+
+/// Rustdoc for a model the spec does not describe: where it appears.
+fn model_fallback_doc(p: &Provider, m: &Model) -> String {
+    let Some(i) = p.models.iter().position(|x| x.name == m.name) else {
+        return format!("`{}`.", m.name);
+    };
+    fn uses(ty: &Ty, i: usize) -> bool {
+        match ty {
+            Ty::Model(j) => *j == i,
+            Ty::List(t) | Ty::Map(t) | Ty::Item(t) => uses(t, i),
+            _ => false,
+        }
+    }
+    if let Some(e) = p.endpoints.iter().find(|e| uses(&e.response, i)) {
+        return format!("What [`Client::{}`] returns.", e.rust);
+    }
+    for parent in &p.models {
+        if let ModelKind::Struct(fields) = &parent.kind {
+            if let Some(f) = fields.iter().find(|f| uses(&f.ty, i)) {
+                return format!("The `{}` of a [`{}`].", f.wire, parent.name);
+            }
+        }
+    }
+    if let Some((e, f)) = p
+        .endpoints
+        .iter()
+        .find_map(|e| e.params.iter().find(|f| uses(&f.ty, i)).map(|f| (e, f)))
+    {
+        return format!("The `{}` parameter of [`Client::{}`].", f.wire, e.rust);
+    }
+    format!("`{}`.", m.name)
 }
 
 /// "a [`Vec`] of [`Product`]"-style text for the awaited type, for rustdoc.
@@ -1429,8 +1464,9 @@ fn client(p: &Provider, opts: &Options) -> TokenStream {
 
         #call
 
-        /// Builds a [`Client`] from credentials by name, behind the provider-neutral
-        /// [`rt::dynamic::JsonClient`] interface.
+        /// Builds a [`Client`] behind the provider-neutral [`rt::dynamic::JsonClient`] interface.
+        ///
+        /// Credentials are given by their spec names; settings as one value.
         pub fn connect_json(
             base_url: &str,
             credentials: &std::collections::BTreeMap<String, String>,
