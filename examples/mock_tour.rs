@@ -8,7 +8,7 @@
 //! cargo run --example mock_tour
 //! ```
 
-#[path = "../tests/support/tour.rs"]
+#[path = "../tests/it/support/tour.rs"]
 mod tour;
 
 #[tokio::main]

@@ -8,24 +8,17 @@ use providers::virusdie_partners::{Client, Environment, Website};
 use providers::Error;
 use providers_mock::{MockServer, Recorded, Reply};
 
+use crate::support::{self, against_mock};
+
 const API_KEY: &str = "vd-partner-4c1e8a7b2f";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await.expect("mock server");
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    (server, client)
+    against_mock!(Client::builder().api_key(API_KEY))
 }
 
 /// One recorded request: a body-less GET with the key in the `apikey` cookie only.
 fn only_request(server: &MockServer, target: &str) -> Recorded {
-    let seen = server.requests();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    let r = seen.into_iter().next().expect("one request");
+    let r = support::only_request(server);
     assert_eq!(r.method, "GET");
     assert_eq!(r.target, target);
     assert_eq!(

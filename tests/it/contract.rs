@@ -4,8 +4,7 @@
 //! (signatures recomputed here, independently of the runtime), and the response
 //! must give the declared outcome. No provider is named here.
 
-#[path = "support/tour.rs"]
-mod tour;
+use crate::support::tour;
 
 #[tokio::test]
 async fn every_example_of_every_spec_round_trips() {

@@ -7,23 +7,13 @@ use std::time::Duration;
 use providers::k7_antivirus::{Client, Environment, State};
 use providers::Error;
 use providers_mock::{Fault, MockServer, Reply};
-use rust_decimal::Decimal;
+
+use crate::support::{against_mock, dec};
 
 const TOKEN: &str = "TEST:k7-token-5f2a9c";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await.expect("mock server");
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    (server, client)
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal literal")
+    against_mock!(Client::builder().token(TOKEN))
 }
 
 #[tokio::test]

@@ -35,7 +35,8 @@ fn every_bad_spec_gets_precise_diagnostics() {
         insta::with_settings!({
             prepend_module_to_snapshot => false,
             omit_expression => true,
-            snapshot_path => "bad_specs/snapshots",
+            // `tests/bad_specs/snapshots/`, relative to this file.
+            snapshot_path => "../bad_specs/snapshots",
             description => format!("codegen check {}", file.display()),
         }, {
             insta::assert_snapshot!(name.as_str(), text);

@@ -9,25 +9,14 @@ use md5::{Digest, Md5};
 use providers::iak_prepaid::{Client, Currency, Environment, ProductStatus, Status};
 use providers::Error;
 use providers_mock::{MockServer, Recorded, Reply};
-use rust_decimal::Decimal;
+
+use crate::support::{self, against_mock, dec};
 
 const USERNAME: &str = "081234567890";
 const API_KEY: &str = "iak-dev-key-3b9f1c";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await.expect("mock server");
-    let client = Client::builder()
-        .username(USERNAME)
-        .api_key(API_KEY)
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    (server, client)
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal literal")
+    against_mock!(Client::builder().username(USERNAME).api_key(API_KEY))
 }
 
 fn md5_hex(text: &str) -> String {
@@ -44,9 +33,7 @@ fn sign(x: &str) -> String {
 
 /// One recorded request: a JSON POST to `path`, without the api_key anywhere.
 fn only_request(server: &MockServer, path: &str) -> Recorded {
-    let seen = server.requests();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    let r = seen.into_iter().next().expect("one request");
+    let r = support::only_request(server);
     assert_eq!(r.method, "POST");
     assert_eq!(r.target, path);
     assert_eq!(r.header("content-type"), Some("application/json"));

@@ -9,23 +9,13 @@ use providers::product_service::{BillingCycle, Client, CreateRequired, Platform}
 use providers::runtime::Date;
 use providers::Error;
 use providers_mock::{MockServer, Recorded, Reply};
-use rust_decimal::Decimal;
+
+use crate::support::{self, against_mock, dec};
 
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.c2VydmljZQ.k3Yp";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await.expect("mock server");
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    (server, client)
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal literal")
+    against_mock!(Client::builder().token(TOKEN))
 }
 
 fn date(text: &str) -> Date {
@@ -42,9 +32,7 @@ fn date(text: &str) -> Date {
 
 /// The one recorded request: a form POST to `path` with exactly this body and both headers.
 fn only_request(server: &MockServer, path: &str, body: &str) -> Recorded {
-    let seen = server.requests();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    let r = seen.into_iter().next().expect("one request");
+    let r = support::only_request(server);
     assert_eq!(r.method, "POST");
     assert_eq!(r.target, path);
     assert_eq!(

@@ -1,6 +1,5 @@
 //! The blocking client (feature `blocking`) against the same local server as
 //! the async wire tests: same bytes on the wire, same error variants.
-#![cfg(feature = "blocking")]
 
 use std::time::Duration;
 

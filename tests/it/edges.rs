@@ -4,8 +4,6 @@
 //! provider-neutral JSON interface refusing what it does not know.
 //! (The fault matrix in `faults.rs` covers every status 301-308 per call kind.)
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use providers::runtime::dynamic::{DynError, JsonClient};
@@ -13,14 +11,9 @@ use providers::Error;
 use providers_mock::{MockServer, Reply};
 use serde_json::json;
 
-const TOKEN: &str = "TEST:k7/token+with space\"é&<x>'";
+use crate::support::{closed_port_url, Capture};
 
-fn closed_port_url() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-    let addr = l.local_addr().expect("addr");
-    drop(l);
-    format!("http://{addr}")
-}
+const TOKEN: &str = "TEST:k7/token+with space\"é&<x>'";
 
 fn k7(url: &str) -> providers::k7_antivirus::Client {
     providers::k7_antivirus::Client::builder()
@@ -234,22 +227,6 @@ async fn transport_errors_say_what_failed() {
     ));
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Every form a provider may echo `s` in.
 fn echoes(s: &str) -> Vec<String> {
     let json = serde_json::to_string(s).expect("json");
@@ -322,8 +299,7 @@ async fn echoed_credentials_and_signatures_never_print_in_any_encoding() {
         "the signature was sent: {}",
         seen[0].body_text()
     );
-    let logs =
-        String::from_utf8_lossy(&capture.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let logs = capture.text();
     assert!(logs.contains("retrying"), "{logs}");
     let shown = format!("{}\n{logs}", texts(&err));
     secrets.push(sign[..12].to_owned());

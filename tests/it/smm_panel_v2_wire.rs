@@ -9,30 +9,18 @@ use std::time::Duration;
 use providers::smm_panel_v2::{Client, Environment, OrderState, RefillState};
 use providers::Error;
 use providers_mock::{MockServer, Recorded, Reply};
-use rust_decimal::Decimal;
+
+use crate::support::{self, against_mock, dec};
 
 const KEY: &str = "3f9a1c7e5b2d8046";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await.expect("mock server");
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    (server, client)
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal literal")
+    against_mock!(Client::builder().api_key(KEY))
 }
 
 /// The one recorded request: a form POST to /api/v2 with exactly this body.
 fn only_request(server: &MockServer, body: &str) -> Recorded {
-    let seen = server.requests();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    let r = seen.into_iter().next().expect("one request");
+    let r = support::only_request(server);
     assert_eq!(r.method, "POST");
     assert_eq!(r.target, "/api/v2");
     assert_eq!(

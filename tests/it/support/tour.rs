@@ -2,7 +2,7 @@
 //! provider and checks both sides: the request the generated client put on the
 //! wire, and what it made of the documented response.
 //!
-//! Shared by the generic contract test (`tests/contract.rs`) and the mock tour
+//! Shared by the generic contract test (`tests/it/contract.rs`) and the mock tour
 //! (`examples/mock_tour.rs`). Nothing here knows any provider: a new spec is
 //! covered by adding its YAML file.
 

@@ -5,6 +5,9 @@
 
 use std::path::Path;
 
+/// `tests/snapshots/`, relative to this file.
+const SNAPSHOTS: &str = "../snapshots";
+
 /// What build.rs asks for.
 fn generate() -> Result<codegen::Generated, Vec<codegen::Diagnostic>> {
     codegen::Config::new()
@@ -29,12 +32,17 @@ fn generated_code_matches_the_reviewed_snapshots() {
         insta::with_settings!({
             prepend_module_to_snapshot => false,
             omit_expression => true,
+            snapshot_path => SNAPSHOTS,
             description => format!("generated from {}", p.spec_file.display()),
         }, {
             insta::assert_snapshot!(p.module.as_str(), &p.source);
         });
     }
-    insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
+    insta::with_settings!({
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        snapshot_path => SNAPSHOTS,
+    }, {
         insta::assert_snapshot!("index", &generated.index);
     });
 }

@@ -3,28 +3,18 @@
 //! a number's exact text, and numbers that do not fit are decode errors, on
 //! plain, optional, sentinel, per-item and list fields.
 
-use std::time::Duration;
-
 use providers::Error;
 use providers_mock::{MockServer, Reply};
 
-async fn server() -> MockServer {
-    MockServer::start().await.expect("mock server")
-}
+use crate::support::against_mock;
 
-fn k7(server: &MockServer) -> providers::k7_antivirus::Client {
-    providers::k7_antivirus::Client::builder()
-        .token("TEST:k7-token")
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
+async fn k7() -> (MockServer, providers::k7_antivirus::Client) {
+    against_mock!(providers::k7_antivirus::Client::builder().token("TEST:k7-token"))
 }
 
 #[tokio::test]
 async fn k7_balance_keeps_every_digit_of_both_decimals() {
-    let server = server().await;
-    let client = k7(&server);
+    let (server, client) = k7().await;
     server.push(Reply::json(
         200,
         r#"{"credits_consumed": 12345678901234567.891, "credits_available": 0.10000000000000000001}"#,
@@ -55,8 +45,7 @@ async fn k7_balance_keeps_every_digit_of_both_decimals() {
 
 #[tokio::test]
 async fn k7_balance_that_does_not_fit_is_a_decode_error() {
-    let server = server().await;
-    let client = k7(&server);
+    let (server, client) = k7().await;
     for bad in [
         "9234567890.1234567890123456789",
         "1234567890.12345678901234567891",
@@ -79,8 +68,7 @@ async fn k7_balance_that_does_not_fit_is_a_decode_error() {
 
 #[tokio::test]
 async fn k7_products_and_purchase_keep_list_and_optional_decimals_exact() {
-    let server = server().await;
-    let client = k7(&server);
+    let (server, client) = k7().await;
     server.push(Reply::json(
         200,
         r#"{"status": true, "data": [
@@ -115,14 +103,9 @@ async fn k7_products_and_purchase_keep_list_and_optional_decimals_exact() {
 
 #[tokio::test]
 async fn iak_pricelist_prices_and_sentinel_texts_are_exact() {
-    let server = server().await;
-    let client = providers::iak_prepaid::Client::builder()
+    let (server, client) = against_mock!(providers::iak_prepaid::Client::builder()
         .username("081234567890")
-        .api_key("iak-key")
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
+        .api_key("iak-key"));
     server.push(Reply::json(
         200,
         r#"{"data": {"pricelist": [
@@ -153,13 +136,8 @@ async fn iak_pricelist_prices_and_sentinel_texts_are_exact() {
 
 #[tokio::test]
 async fn smm_multi_status_items_keep_every_digit_and_reject_what_does_not_fit() {
-    let server = server().await;
-    let client = providers::smm_panel_v2::Client::builder()
-        .api_key("smm-key")
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
+    let (server, client) =
+        against_mock!(providers::smm_panel_v2::Client::builder().api_key("smm-key"));
     server.push(Reply::json(
         200,
         r#"{
@@ -202,13 +180,8 @@ async fn smm_multi_status_items_keep_every_digit_and_reject_what_does_not_fit() 
 
 #[tokio::test]
 async fn virusdie_timestamps_are_exact_whole_seconds() {
-    let server = server().await;
-    let client = providers::virusdie_partners::Client::builder()
-        .api_key("vd-key")
-        .base_url(server.url())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
+    let (server, client) =
+        against_mock!(providers::virusdie_partners::Client::builder().api_key("vd-key"));
     server.push(Reply::json(
         200,
         r#"{"status": 200, "message": "", "result": {"login": "a@example.com",

@@ -5,15 +5,10 @@
 //! that no credential or derived signature appears in any error (Display,
 //! Debug, source chain) or in the tracing output.
 //!
-//! Run with `--nocapture` to see the table.
-
-#[path = "support/tour.rs"]
-#[allow(dead_code)] // only `credential` is used here
-mod tour;
+//! Run with `cargo test --test it faults:: -- --nocapture` to see the table.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use codegen::ir::{self, AuthValue, Location};
@@ -23,6 +18,8 @@ use providers::runtime::dynamic::{DynError, JsonClient};
 use providers::Error;
 use providers_mock::{Fault, MockServer, Reply};
 use serde_json::Value;
+
+use crate::support::{closed_port_url, tour, Capture};
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 const MAX_BODY: usize = 256 * 1024;
@@ -281,22 +278,6 @@ fn replies(fault: Fault_, t: &Target, elsewhere: &str) -> Vec<Reply> {
     }
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn error_texts(e: &DynError) -> Vec<String> {
     let mut out = vec![e.to_string(), format!("{e:?}")];
     let mut source = std::error::Error::source(e);
@@ -326,9 +307,25 @@ fn connect(module: &str, url: &str, creds: &BTreeMap<String, String>) -> Box<dyn
     (entry.connect)(url, creds, &settings).expect("client")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fault_matrix() {
-    let capture = Capture::default();
+#[test]
+fn fault_matrix() {
+    // The subscriber is global (the runtime's worker threads must see it), so
+    // it hears every test running in this binary: it keeps only what this
+    // test's threads write, the runtime's named after the test thread.
+    let thread = std::thread::current()
+        .name()
+        .unwrap_or("fault_matrix")
+        .to_owned();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(thread.clone())
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(fault_matrix_on(Capture::only_thread(&thread)));
+}
+
+async fn fault_matrix_on(capture: Capture) {
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
@@ -359,10 +356,7 @@ async fn fault_matrix() {
                 let other = MockServer::start().await.expect("server");
                 other.set_fallback(Reply::json(200, t.body.to_string()));
                 let url = if matches!(fault, Fault_::Refused) {
-                    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-                    let addr = l.local_addr().expect("addr");
-                    drop(l);
-                    format!("http://{addr}")
+                    closed_port_url()
                 } else {
                     server.url()
                 };
@@ -458,8 +452,7 @@ async fn fault_matrix() {
         }
     }
     println!("{}", table.join("\n"));
-    let logs =
-        String::from_utf8_lossy(&capture.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let logs = capture.text();
     assert!(logs.contains("provider_call"), "the calls were traced");
     assert!(logs.contains("attempt=3"), "retries are traced per attempt");
     for s in &secrets {

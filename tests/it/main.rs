@@ -1,0 +1,23 @@
+//! Every integration test of the generated clients, in one test binary: one
+//! link of reqwest, tokio and the clients instead of one per file. One module
+//! per concern; what they share is in `support`.
+//!
+//! `cargo test --test it <module>::` runs one module, e.g. `k7_wire::`.
+
+mod support;
+
+#[cfg(feature = "blocking")]
+mod blocking;
+mod contract;
+mod diagnostics;
+mod edges;
+mod exact_numbers_wire;
+mod faults;
+mod iak_prepaid_wire;
+mod k7_wire;
+mod load;
+mod odd_specs;
+mod product_service_wire;
+mod smm_panel_v2_wire;
+mod snapshots;
+mod virusdie_partners_wire;
