@@ -26,6 +26,7 @@ pub struct Config {
     out_file: String,
     runtime: String,
     blocking: Blocking,
+    doc_path: Option<String>,
 }
 
 impl Default for Config {
@@ -36,6 +37,7 @@ impl Default for Config {
             out_file: "providers.rs".to_owned(),
             runtime: "::providers_runtime".to_owned(),
             blocking: Blocking::Never,
+            doc_path: None,
         }
     }
 }
@@ -80,6 +82,16 @@ impl Config {
         self
     }
 
+    /// The path that reaches the provider modules from outside the crate
+    /// (`my_crate`, or `my_crate::clients` when they are included in a
+    /// module): each method's rustdoc then gets a `no_run` example built from
+    /// the spec's first example. [`Config::compile`] uses the crate's name
+    /// (`CARGO_PKG_NAME`) when this is not set.
+    pub fn doc_path(&mut self, path: impl Into<String>) -> &mut Self {
+        self.doc_path = Some(path.into());
+        self
+    }
+
     fn problem(path: &Path, message: String) -> Diagnostic {
         let pos = diag::Pos {
             line: 1,
@@ -108,9 +120,19 @@ impl Config {
                 )]);
             }
         }
+        let doc_path = match &self.doc_path {
+            Some(d) => Some(syn::parse_str::<syn::Path>(d).map_err(|e| {
+                vec![Self::problem(
+                    Path::new("build.rs"),
+                    format!("`{d}` is not a Rust path for the examples: {e}"),
+                )]
+            })?),
+            None => None,
+        };
         Ok(Options {
             runtime,
             blocking: self.blocking.clone(),
+            doc_path,
         })
     }
 
@@ -189,7 +211,14 @@ impl Config {
                 return Err(BuildFailed { problems: 1 });
             }
         };
-        let generated = self.generate().map_err(fail)?;
+        let mut config = self.clone();
+        if config.doc_path.is_none() {
+            // A build script sees its package's name; the library is named after it.
+            if let Ok(name) = std::env::var("CARGO_PKG_NAME") {
+                config.doc_path = Some(name.replace('-', "_"));
+            }
+        }
+        let generated = config.generate().map_err(fail)?;
         write(&generated, &out).map_err(|e| {
             eprintln!(
                 "error: cannot write generated code into {}: {e}",

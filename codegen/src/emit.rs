@@ -16,7 +16,7 @@ use crate::spec::Literal;
 
 /// Required parameters up to this count are positional arguments; more go in a
 /// `...Required` struct, so that two values of one type cannot be swapped silently.
-const MAX_POSITIONAL: usize = 4;
+use crate::ir::MAX_POSITIONAL;
 
 fn ident(s: &str) -> syn::Ident {
     format_ident!("{}", s)
@@ -1047,7 +1047,7 @@ fn endpoint_items(p: &Provider, e: &Endpoint) -> TokenStream {
 }
 
 /// The `Client` method of one endpoint.
-fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
+fn endpoint_method(p: &Provider, e: &Endpoint, opts: &Options) -> TokenStream {
     let prefix = &e.type_prefix;
     let request = ident(&format!("{prefix}Request"));
     let method = ident(&e.rust);
@@ -1129,11 +1129,13 @@ fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
             .collect();
         (vec![quote!(required: #req_struct)], inits)
     };
+    let example = example_doc(p, e, opts);
     quote! {
         #method_doc
         #[doc = #notes]
         #[doc = ""]
         #[doc = #await_note]
+        #example
         pub fn #method(&self, #(#args),*) -> Call<'_, #request> {
             Call::new(self, #request {
                 #(#inits,)*
@@ -1141,6 +1143,127 @@ fn endpoint_method(p: &Provider, e: &Endpoint) -> TokenStream {
             })
         }
     }
+}
+
+/// An example value of `ty` from a documented JSON value, as Rust; `None`
+/// when the type has no short literal form (the example is then left out).
+fn example_value(
+    p: &Provider,
+    ty: &Ty,
+    v: &serde_json::Value,
+    models: &TokenStream,
+    into: bool,
+) -> Option<TokenStream> {
+    use serde_json::Value as V;
+    let text = || match v {
+        V::String(s) => Some(s.clone()),
+        V::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    Some(match ty {
+        Ty::Str | Ty::Secret => {
+            let t = text()?;
+            if into {
+                quote!(#t.into())
+            } else {
+                quote!(#t)
+            }
+        }
+        Ty::Int => {
+            let i: i64 = text()?.trim().parse().ok()?;
+            let l = Lit::i64_unsuffixed(i);
+            quote!(#l)
+        }
+        Ty::Dec => {
+            let t = text()?;
+            quote!(#t.parse()?)
+        }
+        Ty::Bool => match v {
+            V::Bool(b) => quote!(#b),
+            _ => return None,
+        },
+        Ty::Model(i) => {
+            let m = p.models.get(*i)?;
+            let ModelKind::Enum(variants) = &m.kind else {
+                return None;
+            };
+            let wire = text()?;
+            let var = variants.iter().find(|x| x.wire == wire)?;
+            let (name, var) = (ident(&m.name), ident(&var.rust));
+            quote!(#models::#name::#var)
+        }
+        Ty::List(t) => {
+            let items = v
+                .as_array()?
+                .iter()
+                .map(|x| example_value(p, t, x, models, true))
+                .collect::<Option<Vec<_>>>()?;
+            quote!(vec![#(#items),*])
+        }
+        _ => return None,
+    })
+}
+
+/// A `no_run` rustdoc example of `e` built from its first documented
+/// example, when the spec has one and every value has a short Rust form.
+fn example_doc(p: &Provider, e: &Endpoint, opts: &Options) -> Option<TokenStream> {
+    let root = opts.doc_path.as_ref()?;
+    let request = e.example.as_ref()?;
+    let module = ident(&p.module);
+    let models = quote!(#root::#module);
+    let method = ident(&e.rust);
+    let value = |f: &Field, into: bool| -> Option<TokenStream> {
+        example_value(p, &f.ty, request.get(&f.wire)?, &models, into)
+    };
+    let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
+    let args = if required.len() <= MAX_POSITIONAL {
+        required
+            .iter()
+            .map(|f| value(f, false))
+            .collect::<Option<Vec<_>>>()?
+    } else {
+        let name = ident(&format!("{}Required", e.type_prefix));
+        let fields = required
+            .iter()
+            .map(|f| {
+                let n = ident(&f.rust);
+                let v = value(f, true)?;
+                Some(quote!(#n: #v))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        vec![quote!(#models::#name { #(#fields),* })]
+    };
+    let mut setters = Vec::new();
+    for f in e.params.iter().filter(|f| f.may_be_absent) {
+        if request.get(&f.wire).is_some_and(|v| !v.is_null()) {
+            let n = ident(&f.rust);
+            let v = value(f, false)?;
+            setters.push(quote!(.#n(#v)));
+        }
+    }
+    let example = quote! {
+        use #models::Client;
+
+        async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+            let answer = client.#method(#(#args),*)#(#setters)*.await?;
+            Ok(())
+        }
+    };
+    let text = format_file(example).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    // `use`, the signature, `Ok(())` and `}` are hidden; the call shows.
+    let open = lines.iter().position(|l| l.ends_with('{'))?;
+    let close = lines.len().checked_sub(2)?;
+    let mut doc = vec![String::new(), " ```no_run".to_owned()];
+    for (i, l) in lines.iter().enumerate() {
+        if i <= open || i >= close {
+            doc.push(format!(" # {l}"));
+        } else {
+            doc.push(format!(" {}", l.strip_prefix("    ").unwrap_or(l)));
+        }
+    }
+    doc.push(" ```".to_owned());
+    Some(quote!(#(#[doc = #doc])*))
 }
 
 /// Rustdoc for a model the spec does not describe: where it appears.
@@ -1354,7 +1477,7 @@ fn client(p: &Provider, opts: &Options) -> TokenStream {
         let req = ident(&format!("{}Request", e.type_prefix));
         quote!(#w => rt::dynamic::call::<#req>,)
     });
-    let methods = p.endpoints.iter().map(|e| endpoint_method(p, e));
+    let methods = p.endpoints.iter().map(|e| endpoint_method(p, e, opts));
     let call = call_type(opts);
     quote! {
         const CREDENTIAL_NAMES: &[&str] = &[#(#cred_names),*];
@@ -1501,6 +1624,11 @@ pub struct Options {
     pub runtime: syn::Path,
     /// Whether calls get `send_blocking`.
     pub blocking: Blocking,
+    /// The path that reaches the provider modules from outside the crate
+    /// (`providers` when they sit at the root of the crate `providers`):
+    /// with it, each method's rustdoc gets a `no_run` example built from the
+    /// spec's first example.
+    pub doc_path: Option<syn::Path>,
 }
 
 impl std::fmt::Debug for Options {
@@ -1509,6 +1637,10 @@ impl std::fmt::Debug for Options {
         f.debug_struct("Options")
             .field("runtime", &quote!(#runtime).to_string())
             .field("blocking", &self.blocking)
+            .field(
+                "doc_path",
+                &self.doc_path.as_ref().map(|d| quote!(#d).to_string()),
+            )
             .finish()
     }
 }
@@ -1518,6 +1650,7 @@ impl Default for Options {
         Options {
             runtime: syn::parse_quote!(::providers_runtime),
             blocking: Blocking::Never,
+            doc_path: None,
         }
     }
 }

@@ -261,6 +261,8 @@ pub struct Endpoint {
     pub moves_money: bool,
     /// Wire name of the reference parameter.
     pub reference: Option<String>,
+    /// The request of the first documented example (for the rustdoc example).
+    pub example: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A named host.
@@ -326,6 +328,10 @@ const BUILDER_METHODS: &[&str] = &[
 
 /// Client methods an endpoint may not shadow.
 const CLIENT_METHODS: &[&str] = &["builder", "call_json", "base_url"];
+
+/// Most required parameters passed as method arguments; with more, the method
+/// takes one `<Endpoint>Required` struct.
+pub const MAX_POSITIONAL: usize = 4;
 
 /// Type names the emitter itself uses in every module.
 const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", "Call"];
@@ -1209,9 +1215,11 @@ impl Lowerer<'_> {
         let spec = &self.l.spec;
         let base = ["endpoints", name];
         self.claim_type(&format!("{type_prefix}Request"), &base);
-        self.claim_type(&format!("{type_prefix}Call"), &base);
 
         let mut params = self.fields(&type_prefix, &e.params, &base, true, Some(e.method));
+        if params.iter().filter(|f| !f.may_be_absent).count() > MAX_POSITIONAL {
+            self.claim_type(&format!("{type_prefix}Required"), &base);
+        }
 
         // Path: `{name}` holes are path parameters.
         let mut segments = Vec::new();
@@ -1534,6 +1542,10 @@ impl Lowerer<'_> {
             idempotent,
             moves_money: e.moves_money,
             reference: e.reference.clone(),
+            example: e
+                .examples
+                .first()
+                .map(|x| x.request.clone().unwrap_or_default()),
         }
     }
 

@@ -8,11 +8,12 @@ use std::path::Path;
 /// `tests/snapshots/`, relative to this file.
 const SNAPSHOTS: &str = "../snapshots";
 
-/// What build.rs asks for.
+/// What build.rs asks for (its `compile()` takes the doc path from the package name).
 fn generate() -> Result<codegen::Generated, Vec<codegen::Diagnostic>> {
     codegen::Config::new()
         .spec("specs")
         .blocking(codegen::Blocking::Feature("blocking".into()))
+        .doc_path("providers")
         .generate()
 }
 
