@@ -91,7 +91,7 @@ touch specs/k7_antivirus.yaml
 cargo build -v 2>&1 | grep -E 'Dirty providers|Running .*build-script-build|Running .*rustc --crate-name providers ' | cut -c1-160 || true
 
 echo "== cargo check of generated synthetic specs"
-cargo build -q --release -p codegen --features cli --example synth_spec --bin codegen
+cargo build -q --release -p providers-codegen --features cli --example synth_spec --bin codegen
 for n in 10 100 1000; do
   crate=$WORK/check_$n
   mkdir -p "$crate/src" "$crate/gen" "$crate/spec"

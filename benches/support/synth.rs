@@ -7,7 +7,7 @@
 //! pipeline (load, resolve, example validation, emission, formatting) has work
 //! proportional to `n`. Half the endpoints are `GET`, half `POST`; every fifth
 //! moves money. Shared by `benches/codegen.rs`, `benches/build_cost.sh` (through
-//! `cargo run -p codegen --example synth_spec`) and nothing else.
+//! `cargo run -p providers-codegen --example synth_spec`) and nothing else.
 
 use std::fmt::Write as _;
 

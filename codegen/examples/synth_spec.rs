@@ -2,7 +2,7 @@
 //! benchmarks and build-cost measurements:
 //!
 //! ```text
-//! cargo run -p codegen --example synth_spec -- 1000 > /tmp/synth/synth_1000.yaml
+//! cargo run -p providers-codegen --example synth_spec -- 1000 > /tmp/synth/synth_1000.yaml
 //! cargo codegen generate --out /tmp/synth/out   # or generate_str
 //! ```
 //!

@@ -11,7 +11,7 @@ use crate::{generate_files, spec_files, write, BuildFailed, Generated};
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {
-///     match codegen::Config::new().spec("specs").compile() {
+///     match providers_codegen::Config::new().spec("specs").compile() {
 ///         Ok(()) => std::process::ExitCode::SUCCESS,
 ///         Err(_) => std::process::ExitCode::FAILURE,
 ///     }

@@ -100,7 +100,7 @@ fn generate_writes_what_build_rs_writes() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let generated = codegen::Config::new()
+    let generated = providers_codegen::Config::new()
         .spec(specs_dir())
         .generate()
         .expect("specs generate");

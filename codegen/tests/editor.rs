@@ -532,7 +532,7 @@ fn yaml_language_server_completes_and_checks_specs() {
     }
 
     // Every project spec is clean, as the jsonschema crate says too (tests/schema.rs).
-    let specs = codegen::spec_files(&root.join("specs")).expect("list the specs");
+    let specs = providers_codegen::spec_files(&root.join("specs")).expect("list the specs");
     assert!(!specs.is_empty(), "no project specs");
     for file in specs {
         let uri = file_uri(&file);

@@ -41,7 +41,7 @@ endpoints:
 "#;
 
 const BUILD_RS: &str = r#"fn main() -> std::process::ExitCode {
-    match codegen::Config::new()
+    match providers_codegen::Config::new()
         .spec("api")
         .out_file("clients.rs")
         .runtime_crate("::acme_runtime")
@@ -76,7 +76,7 @@ fn a_crate_of_its_own_generates_its_clients_with_only_the_runtime_as_dependency(
             "[package]\nname = \"acme-client\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [workspace]\n\n\
              [dependencies]\nacme-runtime = {{ package = \"providers-runtime\", path = \"{}\" }}\n\n\
-             [build-dependencies]\ncodegen = {{ path = \"{}\" }}\n",
+             [build-dependencies]\nproviders-codegen = {{ path = \"{}\" }}\n",
             path(&root.join("runtime")),
             path(&codegen),
         ),

@@ -71,7 +71,7 @@ fn seeds() -> Vec<(PathBuf, String)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut out = Vec::new();
     for dir in ["specs", "tests/bad_specs", "tests/odd_specs"] {
-        for f in codegen::spec_files(&root.join(dir)).unwrap_or_default() {
+        for f in providers_codegen::spec_files(&root.join(dir)).unwrap_or_default() {
             if let Ok(text) = std::fs::read_to_string(&f) {
                 out.push((f, text));
             }
@@ -153,7 +153,7 @@ fn mutated_specs_never_panic_and_always_generate_parsable_rust() {
     // Valid specs are the interesting seeds (mutations that still generate);
     // bad ones a third of the time.
     let valid: Vec<usize> = (0..seeds.len())
-        .filter(|i| codegen::generate_str(Path::new("seed.yaml"), &seeds[*i].1).is_ok())
+        .filter(|i| providers_codegen::generate_str(Path::new("seed.yaml"), &seeds[*i].1).is_ok())
         .collect();
     assert!(valid.len() >= 3, "too few valid seeds");
     // About one mutation in ten still generates: 1000 cases keep both paths well
@@ -166,8 +166,9 @@ fn mutated_specs_never_panic_and_always_generate_parsable_rust() {
         };
         let (file, text) = &seeds[pick];
         let input = mutate(&mut rng, text);
-        let result =
-            std::panic::catch_unwind(|| codegen::generate_str(Path::new("case.yaml"), &input));
+        let result = std::panic::catch_unwind(|| {
+            providers_codegen::generate_str(Path::new("case.yaml"), &input)
+        });
         match result {
             Err(_) => panic!(
                 "case {case} (from {}) panicked on:\n{input}",

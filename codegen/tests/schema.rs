@@ -19,8 +19,8 @@ fn committed_schema() -> String {
 
 fn project_specs() -> Vec<PathBuf> {
     let dir = manifest_dir().join("../specs");
-    let files =
-        codegen::spec_files(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let files = providers_codegen::spec_files(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
     assert!(!files.is_empty(), "no specs found in {}", dir.display());
     files
 }
@@ -52,7 +52,7 @@ fn schema_errors(v: &jsonschema::Validator, source: &str) -> Vec<String> {
 }
 
 fn loader_error(source: &str) -> Option<String> {
-    codegen::load::load_str(Path::new("snippet.yaml"), source.to_owned())
+    providers_codegen::load::load_str(Path::new("snippet.yaml"), source.to_owned())
         .err()
         .map(|d| {
             d.iter()
@@ -64,19 +64,19 @@ fn loader_error(source: &str) -> Option<String> {
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let generated = codegen::schema::schema_json();
+    let generated = providers_codegen::schema::schema_json();
     assert!(
         committed_schema() == generated,
         "codegen/spec.schema.json is out of date with codegen/src/spec.rs; regenerate it \
          from the workspace root with:\n\n    {}\n",
-        codegen::schema::REGENERATE
+        providers_codegen::schema::REGENERATE
     );
 }
 
 #[test]
 fn schema_describes_the_format() {
-    let schema: Value = serde_json::from_str(&codegen::schema::schema_json()).unwrap();
-    assert_eq!(schema["$id"], codegen::schema::SCHEMA_ID);
+    let schema: Value = serde_json::from_str(&providers_codegen::schema::schema_json()).unwrap();
+    assert_eq!(schema["$id"], providers_codegen::schema::SCHEMA_ID);
     assert_eq!(schema["title"], "Provider spec");
     let mut required: Vec<&str> = schema["required"]
         .as_array()
@@ -244,7 +244,7 @@ fn loader_and_schema_agree() {
         ("no union variant name", "provider: {name: X}\nmodels:\n  U: {one_of: [{type: string}]}\nendpoints: {}\n".into(), false),
     ];
     assert!(cases.len() >= 12);
-    let v = validator(&codegen::schema::schema_json());
+    let v = validator(&providers_codegen::schema::schema_json());
     let mut disagreements = Vec::new();
     for (label, source, valid) in &cases {
         let loader = loader_error(source);
@@ -326,7 +326,7 @@ fn known_divergences_are_the_only_ones() {
             false,
         ),
     ];
-    let v = validator(&codegen::schema::schema_json());
+    let v = validator(&providers_codegen::schema::schema_json());
     for (label, source, loader_ok, schema_ok) in &cases {
         let loader = loader_error(source);
         let schema = schema_errors(&v, source);
@@ -361,7 +361,7 @@ fn no_property_defaults_to_null() {
             _ => {}
         }
     }
-    let schema: Value = serde_json::from_str(&codegen::schema::schema_json()).unwrap();
+    let schema: Value = serde_json::from_str(&providers_codegen::schema::schema_json()).unwrap();
     let mut found = Vec::new();
     null_defaults(&schema, "#", &mut found);
     assert!(found.is_empty(), "`\"default\": null` at {found:?}");

@@ -62,7 +62,7 @@ fn odd_specs_generate_code_that_compiles_without_warnings() {
     write(
         &krate.join("Cargo.toml"),
         &format!(
-            "[package]\nname = \"odd-specs\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\nbuild = \"build.rs\"\n\n[workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[features]\nblocking = [\"providers-runtime/blocking\"]\n\n[dependencies]\nproviders-runtime = {{ path = \"{}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n[build-dependencies]\ncodegen = {{ path = \"{}\" }}\n",
+            "[package]\nname = \"odd-specs\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\nbuild = \"build.rs\"\n\n[workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[features]\nblocking = [\"providers-runtime/blocking\"]\n\n[dependencies]\nproviders-runtime = {{ path = \"{}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n[build-dependencies]\ncodegen = {{ package = \"providers-codegen\", path = \"{}\" }}\n",
             path("runtime"),
             path("codegen")
         ),

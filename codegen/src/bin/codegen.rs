@@ -56,7 +56,9 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            out.extend(codegen::spec_files(&p).map_err(|e| format!("{}: {e}", p.display()))?);
+            out.extend(
+                providers_codegen::spec_files(&p).map_err(|e| format!("{}: {e}", p.display()))?,
+            );
         } else if p.exists() {
             out.push(p);
         } else {
@@ -126,11 +128,11 @@ fn write_to(w: &mut impl Write, text: &str) -> std::io::Result<()> {
     w.flush()
 }
 
-fn print(term: &mut Term, diags: &[codegen::Diagnostic], color: bool) {
+fn print(term: &mut Term, diags: &[providers_codegen::Diagnostic], color: bool) {
     for d in diags {
         term.err(&format!(
             "{}\n",
-            d.render_as(codegen::diag::Style::Compact, color)
+            d.render_as(providers_codegen::diag::Style::Compact, color)
         ));
     }
     term.err(&format!("{} problem(s) found\n", diags.len()));
@@ -146,7 +148,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli, term: &mut Term) -> ExitCode {
     match cli.command {
         Command::Schema => {
-            term.out(&codegen::schema::schema_json());
+            term.out(&providers_codegen::schema::schema_json());
             ExitCode::SUCCESS
         }
         Command::Check { paths, color } => {
@@ -164,7 +166,7 @@ fn run(cli: Cli, term: &mut Term) -> ExitCode {
             };
             let mut diags = Vec::new();
             for f in &files {
-                if let Err(d) = codegen::analyze_file(f) {
+                if let Err(d) = providers_codegen::analyze_file(f) {
                     diags.extend(d);
                 }
             }
@@ -190,10 +192,10 @@ fn run(cli: Cli, term: &mut Term) -> ExitCode {
                 }
             };
             let blocking = match blocking.as_str() {
-                "never" => codegen::Blocking::Never,
-                "always" => codegen::Blocking::Always,
+                "never" => providers_codegen::Blocking::Never,
+                "always" => providers_codegen::Blocking::Always,
                 other => match other.strip_prefix("feature=") {
-                    Some(f) => codegen::Blocking::Feature(f.to_owned()),
+                    Some(f) => providers_codegen::Blocking::Feature(f.to_owned()),
                     None => {
                         term.err(&format!(
                             "error: --blocking takes never, always or feature=NAME, not `{other}`\n"
@@ -202,13 +204,13 @@ fn run(cli: Cli, term: &mut Term) -> ExitCode {
                     }
                 },
             };
-            let mut config = codegen::Config::new();
+            let mut config = providers_codegen::Config::new();
             config.runtime_crate(runtime).blocking(blocking);
             for f in files {
                 config.spec(f);
             }
             match config.generate() {
-                Ok(g) => match codegen::write(&g, Path::new(&out)) {
+                Ok(g) => match providers_codegen::write(&g, Path::new(&out)) {
                     Ok(()) => {
                         term.out(&format!(
                             "wrote {} provider(s) to {}\n",
