@@ -256,7 +256,7 @@ fn struct_fields(p: &Provider, fields: &[Field], derives: Derives) -> Vec<TokenS
         .map(|f| {
             let d = named_doc(
                 f.doc.as_deref(),
-                format!("`{}` on the wire.", f.wire),
+                field_fallback_doc(p, f),
                 &f.wire,
                 "on the wire",
             );
@@ -1264,6 +1264,20 @@ fn example_doc(p: &Provider, e: &Endpoint, opts: &Options) -> Option<TokenStream
     }
     doc.push(" ```".to_owned());
     Some(quote!(#(#[doc = #doc])*))
+}
+
+/// Rustdoc for a field the spec does not describe: its wire name when the Rust
+/// name differs, else what it holds (`` `state`, a [`State`]. ``).
+fn field_fallback_doc(p: &Provider, f: &Field) -> String {
+    if f.rust != f.wire {
+        return format!("`{}` on the wire.", f.wire);
+    }
+    let absent = if f.may_be_absent || f.option {
+        " (may be absent)"
+    } else {
+        ""
+    };
+    format!("`{}`, {}{absent}.", f.wire, returns_doc(p, &f.ty))
 }
 
 /// Rustdoc for a model the spec does not describe: where it appears.
