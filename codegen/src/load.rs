@@ -46,6 +46,17 @@ impl Loaded {
         )
     }
 
+    /// A diagnostic at the value under `path`, which may reach into an
+    /// example's JSON; see [`Positions::nearest_value`].
+    pub fn at_nested<S: AsRef<str>>(&self, path: &[S], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            &self.file,
+            &self.source,
+            self.positions.nearest_value(path),
+            message,
+        )
+    }
+
     /// A diagnostic at the key of `path` (or its nearest ancestor).
     pub fn at_key(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(&self.file, &self.source, self.positions.key(path), message)
@@ -61,8 +72,15 @@ pub struct Positions {
 
 const SEP: char = '\u{1f}';
 
-fn join(path: &[&str]) -> String {
-    path.join(&SEP.to_string())
+fn join<S: AsRef<str>>(path: &[S]) -> String {
+    let mut out = String::new();
+    for (i, part) in path.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        out.push_str(part.as_ref());
+    }
+    out
 }
 
 impl Positions {
@@ -85,6 +103,20 @@ impl Positions {
         }
     }
 
+    /// Position of the value at `path`, which may reach deep into a value
+    /// (an example's JSON: `.../body/items/2/price`), or when that value has
+    /// no position of its own (it sits inside a quoted string), of the nearest
+    /// enclosing value that has one.
+    pub fn nearest_value<S: AsRef<str>>(&self, path: &[S]) -> Pos {
+        for n in (1..=path.len()).rev() {
+            if let Some(p) = self.values.get(&join(&path[..n])) {
+                return *p;
+            }
+        }
+        let none: [&str; 0] = [];
+        self.value(&none)
+    }
+
     /// Position of the key at `path` (falls back to the value, then ancestors).
     pub fn key(&self, path: &[&str]) -> Pos {
         if let Some(p) = self.keys.get(&join(path)) {
@@ -97,12 +129,21 @@ impl Positions {
 struct Frame {
     /// Path component of this container (None for the root).
     comp: Option<String>,
+    /// The container's own path, under which its value position is recorded
+    /// (None for a container written as a key).
+    path: Option<String>,
     kind: FrameKind,
 }
 
 enum FrameKind {
-    Map { key: Option<String> },
-    Seq { next: usize },
+    /// `first`: no key seen yet.
+    Map {
+        key: Option<String>,
+        first: bool,
+    },
+    Seq {
+        next: usize,
+    },
 }
 
 #[derive(Default)]
@@ -189,6 +230,15 @@ impl Recorder {
         join(&parts)
     }
 
+    /// The path of a container starting now: `comp` under the current one.
+    fn container_path(&self, comp: Option<&str>) -> Option<String> {
+        match comp {
+            Some(c) => Some(self.path_with(c)),
+            None if self.stack.is_empty() => Some(String::new()),
+            None => None,
+        }
+    }
+
     /// A value (scalar or container start) at `mark`. Returns the path
     /// component for a container that starts here.
     fn node(&mut self, mark: Marker, len: usize, scalar: Option<&str>) -> Option<String> {
@@ -202,15 +252,25 @@ impl Recorder {
             return None;
         };
         let comp = match &mut top.kind {
-            FrameKind::Map { key } if key.is_none() => {
+            FrameKind::Map { key, first } if key.is_none() => {
                 // This node is a key.
                 let k = scalar.unwrap_or("?").to_owned();
                 *key = Some(k.clone());
+                // yaml-rust2 starts a block mapping at its first `:`, after
+                // the first key: the mapping starts where that key does.
+                if std::mem::take(first) {
+                    let at = top.path.as_deref().and_then(|p| self.pos.values.get_mut(p));
+                    if let Some(v) = at {
+                        if (pos.line, pos.column) < (v.line, v.column) {
+                            *v = Pos { len: 1, ..pos };
+                        }
+                    }
+                }
                 let path = self.path_with(&k);
                 self.pos.keys.insert(path, pos);
                 return None;
             }
-            FrameKind::Map { key } => key.take().unwrap_or_default(),
+            FrameKind::Map { key, .. } => key.take().unwrap_or_default(),
             FrameKind::Seq { next } => {
                 *next += 1;
                 (*next - 1).to_string()
@@ -268,15 +328,22 @@ impl MarkedEventReceiver for Recorder {
             }
             Event::MappingStart(..) => {
                 let comp = self.node(mark, 1, None);
+                let path = self.container_path(comp.as_deref());
                 self.stack.push(Frame {
                     comp,
-                    kind: FrameKind::Map { key: None },
+                    path,
+                    kind: FrameKind::Map {
+                        key: None,
+                        first: true,
+                    },
                 });
             }
             Event::SequenceStart(..) => {
                 let comp = self.node(mark, 1, None);
+                let path = self.container_path(comp.as_deref());
                 self.stack.push(Frame {
                     comp,
+                    path,
                     kind: FrameKind::Seq { next: 0 },
                 });
             }
@@ -486,6 +553,36 @@ mod tests {
         );
         assert_eq!(p.value(&["endpoints", "a", "params", "0"]).line, 8);
         assert_eq!(p.value(&["endpoints", "a", "nothing"]).line, 4);
+    }
+
+    #[test]
+    fn a_block_mapping_starts_at_its_first_key() {
+        // yaml-rust2 starts a block mapping at its first `:`.
+        let src = "a:\n  b:\n    cc: 1\n    d: 2\nf: {g: 1}\n";
+        let p = positions(src).unwrap();
+        let at = |path: &[&str]| {
+            let v = p.value(path);
+            (v.line, v.column)
+        };
+        assert_eq!(at(&[]), (1, 1));
+        assert_eq!(at(&["a"]), (2, 3));
+        assert_eq!(at(&["a", "b"]), (3, 5));
+        assert_eq!(at(&["f"]), (5, 4));
+    }
+
+    #[test]
+    fn nested_values_resolve_or_fall_back_to_the_nearest_value() {
+        let src = "x: &v\n  items: [1, {k: 2}]\ny: *v\nz: '{\"k\": 1}'\n";
+        let p = positions(src).unwrap();
+        let at = |path: &[&str]| {
+            let v = p.nearest_value(path);
+            (v.line, v.column)
+        };
+        assert_eq!(at(&["x", "items", "1", "k"]), (2, 18));
+        // Through an alias, and inside a quoted string: no position of their own.
+        assert_eq!(at(&["y", "items", "1", "k"]), (3, 4));
+        assert_eq!(at(&["z", "k"]), (4, 4));
+        assert_eq!(at(&["nowhere", "at", "all"]), (1, 1));
     }
 
     #[test]
