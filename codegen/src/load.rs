@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diag::{suggest, Diagnostic, Pos};
+use crate::diag::{typo_hint, Diagnostic, Pos};
 use crate::spec::Spec;
 
 /// A spec with its source and positions.
@@ -136,14 +136,40 @@ struct Frame {
 }
 
 enum FrameKind {
-    /// `first`: no key seen yet.
     Map {
+        /// The key whose value comes next.
         key: Option<String>,
+        /// No key seen yet.
         first: bool,
+        /// A flow mapping (`{...}`), known once the first key is seen.
+        flow: bool,
+        /// The last value was a plain scalar: a key right after it may be
+        /// the rest of that scalar, cut at a `, `.
+        plain: Option<Plain>,
+        /// This key continues a split scalar (its group in `Recorder::splits`).
+        cont: Option<usize>,
     },
     Seq {
         next: usize,
     },
+}
+
+/// A plain scalar value in a flow mapping, and the key it belongs to.
+struct Plain {
+    key: String,
+    text: String,
+    /// The split group it already belongs to, if it was itself split.
+    group: Option<usize>,
+}
+
+/// A plain scalar in a flow mapping that YAML cut at `, ` into a value and
+/// keys of their own (`{ description: Hello, world }`: `world` is a key).
+#[derive(Debug, Clone)]
+pub(crate) struct Split {
+    /// The key whose value was cut (`description`).
+    pub key: String,
+    /// The pieces: the value YAML kept, then each key split off.
+    pub pieces: Vec<String>,
 }
 
 #[derive(Default)]
@@ -151,6 +177,9 @@ struct Recorder {
     stack: Vec<Frame>,
     pos: Positions,
     aliases: Aliases,
+    splits: Vec<Split>,
+    /// Each key split off a plain scalar, by position: its group in `splits`.
+    split_keys: HashMap<(usize, usize), usize>,
 }
 
 /// serde_yaml's alias expansion, replayed on the events so that its
@@ -241,7 +270,13 @@ impl Recorder {
 
     /// A value (scalar or container start) at `mark`. Returns the path
     /// component for a container that starts here.
-    fn node(&mut self, mark: Marker, len: usize, scalar: Option<&str>) -> Option<String> {
+    fn node(
+        &mut self,
+        mark: Marker,
+        len: usize,
+        scalar: Option<&str>,
+        plain_scalar: bool,
+    ) -> Option<String> {
         let pos = Pos {
             line: mark.line(),
             column: mark.col() + 1,
@@ -252,25 +287,75 @@ impl Recorder {
             return None;
         };
         let comp = match &mut top.kind {
-            FrameKind::Map { key, first } if key.is_none() => {
+            FrameKind::Map {
+                key,
+                first,
+                flow,
+                plain,
+                cont,
+            } if key.is_none() => {
                 // This node is a key.
                 let k = scalar.unwrap_or("?").to_owned();
                 *key = Some(k.clone());
                 // yaml-rust2 starts a block mapping at its first `:`, after
-                // the first key: the mapping starts where that key does.
+                // the first key: the mapping starts where that key does. A
+                // flow mapping starts at its `{`, before it.
                 if std::mem::take(first) {
                     let at = top.path.as_deref().and_then(|p| self.pos.values.get_mut(p));
                     if let Some(v) = at {
                         if (pos.line, pos.column) < (v.line, v.column) {
                             *v = Pos { len: 1, ..pos };
+                        } else {
+                            *flow = true;
                         }
                     }
+                }
+                *cont = None;
+                if let Some(before) = plain.take().filter(|_| *flow && plain_scalar) {
+                    let group = match before.group {
+                        Some(g) => g,
+                        None => {
+                            self.splits.push(Split {
+                                key: before.key,
+                                pieces: vec![before.text],
+                            });
+                            self.splits.len() - 1
+                        }
+                    };
+                    if let Some(split) = self.splits.get_mut(group) {
+                        split.pieces.push(k.clone());
+                    }
+                    self.split_keys.insert((pos.line, pos.column), group);
+                    *cont = Some(group);
                 }
                 let path = self.path_with(&k);
                 self.pos.keys.insert(path, pos);
                 return None;
             }
-            FrameKind::Map { key, .. } => key.take().unwrap_or_default(),
+            FrameKind::Map {
+                key, plain, cont, ..
+            } => {
+                let k = key.take().unwrap_or_default();
+                let group = cont.take();
+                *plain = match scalar.filter(|_| plain_scalar) {
+                    // A key with no value (`world` in `Hello, world }`): a
+                    // further `, more` continues the same scalar.
+                    Some("") if group.is_some() => Some(Plain {
+                        key: k.clone(),
+                        text: String::new(),
+                        group,
+                    }),
+                    // A null (`~`, or a key with no value) is no text to cut.
+                    Some("" | "~") => None,
+                    Some(text) => Some(Plain {
+                        key: k.clone(),
+                        text: text.to_owned(),
+                        group: None,
+                    }),
+                    None => None,
+                };
+                k
+            }
             FrameKind::Seq { next } => {
                 *next += 1;
                 (*next - 1).to_string()
@@ -321,13 +406,13 @@ impl MarkedEventReceiver for Recorder {
                 } else {
                     v.chars().count() + if quotes { 2 } else { 0 }
                 };
-                self.node(mark, len, Some(&v));
+                self.node(mark, len, Some(&v), style == TScalarStyle::Plain);
             }
             Event::Alias(_) => {
-                self.node(mark, 1, None);
+                self.node(mark, 1, None, false);
             }
             Event::MappingStart(..) => {
-                let comp = self.node(mark, 1, None);
+                let comp = self.node(mark, 1, None, false);
                 let path = self.container_path(comp.as_deref());
                 self.stack.push(Frame {
                     comp,
@@ -335,11 +420,14 @@ impl MarkedEventReceiver for Recorder {
                     kind: FrameKind::Map {
                         key: None,
                         first: true,
+                        flow: false,
+                        plain: None,
+                        cont: None,
                     },
                 });
             }
             Event::SequenceStart(..) => {
-                let comp = self.node(mark, 1, None);
+                let comp = self.node(mark, 1, None, false);
                 let path = self.container_path(comp.as_deref());
                 self.stack.push(Frame {
                     comp,
@@ -424,7 +512,7 @@ pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> 
         Err(e) if e.location().is_none() && e.to_string() == "repetition limit exceeded" => {
             Err(vec![alias_bomb(file, &source, &recorder.aliases)])
         }
-        Err(e) => Err(vec![shape_error(file, &source, &e)]),
+        Err(e) => Err(vec![shape_error(file, &source, &e, &recorder)]),
     }
 }
 
@@ -478,7 +566,7 @@ fn alias_bomb(file: &Path, source: &str, aliases: &Aliases) -> Diagnostic {
 }
 
 /// Turns a serde_yaml error into a diagnostic with a hint.
-fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
+fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error, rec: &Recorder) -> Diagnostic {
     let pos = e
         .location()
         .map(|l| Pos {
@@ -509,7 +597,7 @@ fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
                 .map(|list| list.split(", ").map(|w| w.trim_matches('`')).collect())
                 .unwrap_or_default();
             pos.len = word.chars().count().max(1);
-            hint = Some(suggest(word, &expected));
+            hint = split_hint(source, rec, pos, word).or_else(|| typo_hint(word, &expected));
         }
     }
     if msg.contains("expected struct Spec") {
@@ -525,6 +613,33 @@ fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
         Some(h) => d.with_hint(h),
         None => d,
     }
+}
+
+/// The hint for a key that YAML cut off a plain scalar at `, ` inside
+/// `{...}` (`{ description: Hello, world }` reads `world` as a key).
+fn split_hint(source: &str, rec: &Recorder, pos: Pos, word: &str) -> Option<String> {
+    let split = rec
+        .splits
+        .get(*rec.split_keys.get(&(pos.line, pos.column))?)?;
+    // `world: x` is a key written as one, not a piece of the value before it.
+    let line = source.lines().nth(pos.line.checked_sub(1)?)?;
+    let after: String = line
+        .chars()
+        .skip((pos.column - 1) + word.chars().count())
+        .collect();
+    if after.trim_start().starts_with(':') {
+        return None;
+    }
+    let kept = split.pieces.first()?;
+    let whole = split
+        .pieces
+        .join(", ")
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    Some(format!(
+        "a plain (unquoted) value with `, ` inside `{{...}}` is cut there: YAML read `{}: {kept}` and then `{word}` as a key of its own; quote the value: `{}: \"{whole}\"`",
+        split.key, split.key
+    ))
 }
 
 #[cfg(test)]
@@ -583,6 +698,32 @@ mod tests {
         assert_eq!(at(&["y", "items", "1", "k"]), (3, 4));
         assert_eq!(at(&["z", "k"]), (4, 4));
         assert_eq!(at(&["nowhere", "at", "all"]), (1, 1));
+    }
+
+    fn hint(src: &str) -> Option<String> {
+        let err = load_str(Path::new("x.yaml"), src.to_owned()).unwrap_err();
+        err[0].hint.clone()
+    }
+
+    #[test]
+    fn a_plain_value_cut_at_a_comma_is_explained() {
+        let head = "provider:\n  name: X\nendpoints:\n  a:\n    method: GET\n    path: /x\n";
+        let h = hint(&format!(
+            "{head}    params: {{ n: {{ type: string, description: Hello, big, world }} }}\n"
+        ))
+        .unwrap();
+        assert!(h.contains("`description: \"Hello, big, world\"`"), "{h}");
+        assert!(!h.contains("expected one of"), "{h}");
+        // A key written with its own `:` is a key, not a piece of a value.
+        let h = hint(&format!(
+            "{head}    params: {{ n: {{ type: string, description: Hi, tpye: x }} }}\n"
+        ));
+        assert_eq!(h.as_deref(), Some("did you mean `type`?"));
+        // Block style, and quoted values, are never cut.
+        let h = hint(&format!(
+            "{head}    params: {{ n: {{ type: string, description: 'Hi', zzzzzz }} }}\n"
+        ));
+        assert_eq!(h, None);
     }
 
     #[test]
