@@ -597,7 +597,12 @@ fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error, rec: &Recorder)
                 .map(|list| list.split(", ").map(|w| w.trim_matches('`')).collect())
                 .unwrap_or_default();
             pos.len = word.chars().count().max(1);
-            hint = split_hint(source, rec, pos, word).or_else(|| typo_hint(word, &expected));
+            hint = split_hint(source, rec, pos, word)
+                .or_else(|| {
+                    let unknown_field = what == "unknown field";
+                    unknown_field.then(|| misplaced_entry(source, rec, pos, word, &expected))?
+                })
+                .or_else(|| typo_hint(word, &expected));
         }
     }
     if msg.contains("expected struct Spec") {
@@ -639,6 +644,69 @@ fn split_hint(source: &str, rec: &Recorder, pos: Pos, word: &str) -> Option<Stri
     Some(format!(
         "a plain (unquoted) value with `, ` inside `{{...}}` is cut there: YAML read `{}: {kept}` and then `{word}` as a key of its own; quote the value: `{}: \"{whole}\"`",
         split.key, split.key
+    ))
+}
+
+/// Maps of user-named entries whose entries are blocks, by the key that holds
+/// them, with what an entry is called and whether a value looks like one.
+type LooksLike = fn(&serde_yaml::Value) -> bool;
+const ENTRY_MAPS: &[(&str, &str, LooksLike)] = &[
+    ("fields", "a field", |v| entry::<crate::spec::Field>(v)),
+    ("params", "a parameter", |v| entry::<crate::spec::Field>(v)),
+    ("endpoints", "an endpoint", |v| {
+        entry::<crate::spec::Endpoint>(v)
+    }),
+    ("models", "a model", |v| {
+        entry::<crate::spec::Model>(v)
+            && ["fields", "enum", "one_of"]
+                .iter()
+                .any(|k| v.get(k).is_some())
+    }),
+    ("credentials", "a credential", |v| {
+        entry::<crate::spec::Credential>(v)
+    }),
+];
+
+/// `v` is a non-empty mapping that reads as a `T`.
+fn entry<T: serde::de::DeserializeOwned>(v: &serde_yaml::Value) -> bool {
+    v.as_mapping().is_some_and(|m| !m.is_empty()) && serde_yaml::from_value::<T>(v.clone()).is_ok()
+}
+
+/// The hint for an unknown key of a block that has a map of user-named
+/// entries (`fields:`, `params:`, ...), when the key's value looks like one of
+/// those entries: it was written one level too far out.
+fn misplaced_entry(
+    source: &str,
+    rec: &Recorder,
+    pos: Pos,
+    word: &str,
+    expected: &[&str],
+) -> Option<String> {
+    let path = rec
+        .pos
+        .keys
+        .iter()
+        .find(|(_, p)| (p.line, p.column) == (pos.line, pos.column))
+        .map(|(path, _)| path)?;
+    let root: serde_yaml::Value = serde_yaml::from_str(source).ok()?;
+    let value = path.split(SEP).try_fold(&root, |v, step| match v {
+        serde_yaml::Value::Mapping(m) => m.iter().find_map(|(k, x)| {
+            let name = match k {
+                serde_yaml::Value::String(s) => s.clone(),
+                serde_yaml::Value::Number(n) => n.to_string(),
+                serde_yaml::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            (name == step).then_some(x)
+        }),
+        serde_yaml::Value::Sequence(items) => items.get(step.parse::<usize>().ok()?),
+        _ => None,
+    })?;
+    let (map, what, _) = ENTRY_MAPS
+        .iter()
+        .find(|(map, _, looks)| expected.contains(map) && looks(value))?;
+    Some(format!(
+        "`{word}` looks like {what}, but it sits beside `{map}:` instead of in it: indent it under `{map}:`"
     ))
 }
 
@@ -724,6 +792,19 @@ mod tests {
             "{head}    params: {{ n: {{ type: string, description: 'Hi', zzzzzz }} }}\n"
         ));
         assert_eq!(h, None);
+    }
+
+    #[test]
+    fn an_entry_written_beside_its_map_is_told_to_indent() {
+        let src = "provider:\n  name: X\nmodels:\n  M:\n    fields:\n      a: { type: string }\n    b: { type: string }\nendpoints: {}\n";
+        assert!(hint(src).unwrap().ends_with("indent it under `fields:`"));
+        // A value that is no field: no such hint (and the key list is in the
+        // message already, so none is repeated).
+        let src = "provider:\n  name: X\nmodels:\n  M:\n    fields:\n      a: { type: string }\n    b: 1\nendpoints: {}\n";
+        assert_eq!(hint(src), None);
+        // A typo of a fixed key still reads as one.
+        let src = "provider:\n  name: X\nendpoints:\n  a:\n    methd: GET\n    path: /x\n";
+        assert_eq!(hint(src).as_deref(), Some("did you mean `method`?"));
     }
 
     #[test]
