@@ -630,7 +630,7 @@ fn split_hint(source: &str, rec: &Recorder, pos: Pos, word: &str) -> Option<Stri
     let line = source.lines().nth(pos.line.checked_sub(1)?)?;
     let after: String = line
         .chars()
-        .skip((pos.column - 1) + word.chars().count())
+        .skip(pos.column.saturating_sub(1) + word.chars().count())
         .collect();
     if after.trim_start().starts_with(':') {
         return None;
