@@ -170,10 +170,17 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// `did you mean ...?`, when a candidate is close enough to be a likely typo.
+/// For a hint whose message already lists what is allowed (serde's `unknown
+/// field ..., expected one of ...`), so that the list is not said twice.
+pub fn typo_hint(word: &str, candidates: &[&str]) -> Option<String> {
+    did_you_mean(word, candidates.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+}
+
 /// `did you mean ...?` for a hint, or a list of what is allowed.
 pub fn suggest(word: &str, candidates: &[&str]) -> String {
-    match did_you_mean(word, candidates.iter().copied()) {
-        Some(c) => format!("did you mean `{c}`?"),
+    match typo_hint(word, candidates) {
+        Some(h) => h,
         None if candidates.is_empty() => "nothing is declared here yet".to_owned(),
         None => format!(
             "expected one of: {}",

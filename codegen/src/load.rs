@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diag::{suggest, Diagnostic, Pos};
+use crate::diag::{typo_hint, Diagnostic, Pos};
 use crate::spec::Spec;
 
 /// A spec with its source and positions.
@@ -46,6 +46,17 @@ impl Loaded {
         )
     }
 
+    /// A diagnostic at the value under `path`, which may reach into an
+    /// example's JSON; see [`Positions::nearest_value`].
+    pub fn at_nested<S: AsRef<str>>(&self, path: &[S], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            &self.file,
+            &self.source,
+            self.positions.nearest_value(path),
+            message,
+        )
+    }
+
     /// A diagnostic at the key of `path` (or its nearest ancestor).
     pub fn at_key(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(&self.file, &self.source, self.positions.key(path), message)
@@ -61,8 +72,15 @@ pub struct Positions {
 
 const SEP: char = '\u{1f}';
 
-fn join(path: &[&str]) -> String {
-    path.join(&SEP.to_string())
+fn join<S: AsRef<str>>(path: &[S]) -> String {
+    let mut out = String::new();
+    for (i, part) in path.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        out.push_str(part.as_ref());
+    }
+    out
 }
 
 impl Positions {
@@ -85,6 +103,20 @@ impl Positions {
         }
     }
 
+    /// Position of the value at `path`, which may reach deep into a value
+    /// (an example's JSON: `.../body/items/2/price`), or when that value has
+    /// no position of its own (it sits inside a quoted string), of the nearest
+    /// enclosing value that has one.
+    pub fn nearest_value<S: AsRef<str>>(&self, path: &[S]) -> Pos {
+        for n in (1..=path.len()).rev() {
+            if let Some(p) = self.values.get(&join(&path[..n])) {
+                return *p;
+            }
+        }
+        let none: [&str; 0] = [];
+        self.value(&none)
+    }
+
     /// Position of the key at `path` (falls back to the value, then ancestors).
     pub fn key(&self, path: &[&str]) -> Pos {
         if let Some(p) = self.keys.get(&join(path)) {
@@ -97,12 +129,47 @@ impl Positions {
 struct Frame {
     /// Path component of this container (None for the root).
     comp: Option<String>,
+    /// The container's own path, under which its value position is recorded
+    /// (None for a container written as a key).
+    path: Option<String>,
     kind: FrameKind,
 }
 
 enum FrameKind {
-    Map { key: Option<String> },
-    Seq { next: usize },
+    Map {
+        /// The key whose value comes next.
+        key: Option<String>,
+        /// No key seen yet.
+        first: bool,
+        /// A flow mapping (`{...}`), known once the first key is seen.
+        flow: bool,
+        /// The last value was a plain scalar: a key right after it may be
+        /// the rest of that scalar, cut at a `, `.
+        plain: Option<Plain>,
+        /// This key continues a split scalar (its group in `Recorder::splits`).
+        cont: Option<usize>,
+    },
+    Seq {
+        next: usize,
+    },
+}
+
+/// A plain scalar value in a flow mapping, and the key it belongs to.
+struct Plain {
+    key: String,
+    text: String,
+    /// The split group it already belongs to, if it was itself split.
+    group: Option<usize>,
+}
+
+/// A plain scalar in a flow mapping that YAML cut at `, ` into a value and
+/// keys of their own (`{ description: Hello, world }`: `world` is a key).
+#[derive(Debug, Clone)]
+pub(crate) struct Split {
+    /// The key whose value was cut (`description`).
+    pub key: String,
+    /// The pieces: the value YAML kept, then each key split off.
+    pub pieces: Vec<String>,
 }
 
 #[derive(Default)]
@@ -110,6 +177,9 @@ struct Recorder {
     stack: Vec<Frame>,
     pos: Positions,
     aliases: Aliases,
+    splits: Vec<Split>,
+    /// Each key split off a plain scalar, by position: its group in `splits`.
+    split_keys: HashMap<(usize, usize), usize>,
 }
 
 /// serde_yaml's alias expansion, replayed on the events so that its
@@ -189,9 +259,24 @@ impl Recorder {
         join(&parts)
     }
 
+    /// The path of a container starting now: `comp` under the current one.
+    fn container_path(&self, comp: Option<&str>) -> Option<String> {
+        match comp {
+            Some(c) => Some(self.path_with(c)),
+            None if self.stack.is_empty() => Some(String::new()),
+            None => None,
+        }
+    }
+
     /// A value (scalar or container start) at `mark`. Returns the path
     /// component for a container that starts here.
-    fn node(&mut self, mark: Marker, len: usize, scalar: Option<&str>) -> Option<String> {
+    fn node(
+        &mut self,
+        mark: Marker,
+        len: usize,
+        scalar: Option<&str>,
+        plain_scalar: bool,
+    ) -> Option<String> {
         let pos = Pos {
             line: mark.line(),
             column: mark.col() + 1,
@@ -202,15 +287,75 @@ impl Recorder {
             return None;
         };
         let comp = match &mut top.kind {
-            FrameKind::Map { key } if key.is_none() => {
+            FrameKind::Map {
+                key,
+                first,
+                flow,
+                plain,
+                cont,
+            } if key.is_none() => {
                 // This node is a key.
                 let k = scalar.unwrap_or("?").to_owned();
                 *key = Some(k.clone());
+                // yaml-rust2 starts a block mapping at its first `:`, after
+                // the first key: the mapping starts where that key does. A
+                // flow mapping starts at its `{`, before it.
+                if std::mem::take(first) {
+                    let at = top.path.as_deref().and_then(|p| self.pos.values.get_mut(p));
+                    if let Some(v) = at {
+                        if (pos.line, pos.column) < (v.line, v.column) {
+                            *v = Pos { len: 1, ..pos };
+                        } else {
+                            *flow = true;
+                        }
+                    }
+                }
+                *cont = None;
+                if let Some(before) = plain.take().filter(|_| *flow && plain_scalar) {
+                    let group = match before.group {
+                        Some(g) => g,
+                        None => {
+                            self.splits.push(Split {
+                                key: before.key,
+                                pieces: vec![before.text],
+                            });
+                            self.splits.len() - 1
+                        }
+                    };
+                    if let Some(split) = self.splits.get_mut(group) {
+                        split.pieces.push(k.clone());
+                    }
+                    self.split_keys.insert((pos.line, pos.column), group);
+                    *cont = Some(group);
+                }
                 let path = self.path_with(&k);
                 self.pos.keys.insert(path, pos);
                 return None;
             }
-            FrameKind::Map { key } => key.take().unwrap_or_default(),
+            FrameKind::Map {
+                key, plain, cont, ..
+            } => {
+                let k = key.take().unwrap_or_default();
+                let group = cont.take();
+                *plain = match scalar.filter(|_| plain_scalar) {
+                    // A key with no value (`world` in `Hello, world }`): a
+                    // further `, more` continues the same scalar.
+                    Some("") if group.is_some() => Some(Plain {
+                        key: k.clone(),
+                        text: String::new(),
+                        group,
+                    }),
+                    // A null (`~`, or a key with no value) is no text to cut.
+                    Some("" | "~") => None,
+                    Some(text) => Some(Plain {
+                        key: k.clone(),
+                        text: text.to_owned(),
+                        group: None,
+                    }),
+                    None => None,
+                };
+                k
+            }
             FrameKind::Seq { next } => {
                 *next += 1;
                 (*next - 1).to_string()
@@ -261,22 +406,32 @@ impl MarkedEventReceiver for Recorder {
                 } else {
                     v.chars().count() + if quotes { 2 } else { 0 }
                 };
-                self.node(mark, len, Some(&v));
+                self.node(mark, len, Some(&v), style == TScalarStyle::Plain);
             }
             Event::Alias(_) => {
-                self.node(mark, 1, None);
+                self.node(mark, 1, None, false);
             }
             Event::MappingStart(..) => {
-                let comp = self.node(mark, 1, None);
+                let comp = self.node(mark, 1, None, false);
+                let path = self.container_path(comp.as_deref());
                 self.stack.push(Frame {
                     comp,
-                    kind: FrameKind::Map { key: None },
+                    path,
+                    kind: FrameKind::Map {
+                        key: None,
+                        first: true,
+                        flow: false,
+                        plain: None,
+                        cont: None,
+                    },
                 });
             }
             Event::SequenceStart(..) => {
-                let comp = self.node(mark, 1, None);
+                let comp = self.node(mark, 1, None, false);
+                let path = self.container_path(comp.as_deref());
                 self.stack.push(Frame {
                     comp,
+                    path,
                     kind: FrameKind::Seq { next: 0 },
                 });
             }
@@ -357,7 +512,7 @@ pub fn load_str(file: &Path, source: String) -> Result<Loaded, Vec<Diagnostic>> 
         Err(e) if e.location().is_none() && e.to_string() == "repetition limit exceeded" => {
             Err(vec![alias_bomb(file, &source, &recorder.aliases)])
         }
-        Err(e) => Err(vec![shape_error(file, &source, &e)]),
+        Err(e) => Err(vec![shape_error(file, &source, &e, &recorder)]),
     }
 }
 
@@ -411,7 +566,7 @@ fn alias_bomb(file: &Path, source: &str, aliases: &Aliases) -> Diagnostic {
 }
 
 /// Turns a serde_yaml error into a diagnostic with a hint.
-fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
+fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error, rec: &Recorder) -> Diagnostic {
     let pos = e
         .location()
         .map(|l| Pos {
@@ -442,7 +597,12 @@ fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
                 .map(|list| list.split(", ").map(|w| w.trim_matches('`')).collect())
                 .unwrap_or_default();
             pos.len = word.chars().count().max(1);
-            hint = Some(suggest(word, &expected));
+            hint = split_hint(source, rec, pos, word)
+                .or_else(|| {
+                    let unknown_field = what == "unknown field";
+                    unknown_field.then(|| misplaced_entry(source, rec, pos, word, &expected))?
+                })
+                .or_else(|| typo_hint(word, &expected));
         }
     }
     if msg.contains("expected struct Spec") {
@@ -458,6 +618,96 @@ fn shape_error(file: &Path, source: &str, e: &serde_yaml::Error) -> Diagnostic {
         Some(h) => d.with_hint(h),
         None => d,
     }
+}
+
+/// The hint for a key that YAML cut off a plain scalar at `, ` inside
+/// `{...}` (`{ description: Hello, world }` reads `world` as a key).
+fn split_hint(source: &str, rec: &Recorder, pos: Pos, word: &str) -> Option<String> {
+    let split = rec
+        .splits
+        .get(*rec.split_keys.get(&(pos.line, pos.column))?)?;
+    // `world: x` is a key written as one, not a piece of the value before it.
+    let line = source.lines().nth(pos.line.checked_sub(1)?)?;
+    let after: String = line
+        .chars()
+        .skip(pos.column.saturating_sub(1) + word.chars().count())
+        .collect();
+    if after.trim_start().starts_with(':') {
+        return None;
+    }
+    let kept = split.pieces.first()?;
+    let whole = split
+        .pieces
+        .join(", ")
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    Some(format!(
+        "a plain (unquoted) value with `, ` inside `{{...}}` is cut there: YAML read `{}: {kept}` and then `{word}` as a key of its own; quote the value: `{}: \"{whole}\"`",
+        split.key, split.key
+    ))
+}
+
+/// Maps of user-named entries whose entries are blocks, by the key that holds
+/// them, with what an entry is called and whether a value looks like one.
+type LooksLike = fn(&serde_yaml::Value) -> bool;
+const ENTRY_MAPS: &[(&str, &str, LooksLike)] = &[
+    ("fields", "a field", |v| entry::<crate::spec::Field>(v)),
+    ("params", "a parameter", |v| entry::<crate::spec::Field>(v)),
+    ("endpoints", "an endpoint", |v| {
+        entry::<crate::spec::Endpoint>(v)
+    }),
+    ("models", "a model", |v| {
+        entry::<crate::spec::Model>(v)
+            && ["fields", "enum", "one_of"]
+                .iter()
+                .any(|k| v.get(k).is_some())
+    }),
+    ("credentials", "a credential", |v| {
+        entry::<crate::spec::Credential>(v)
+    }),
+];
+
+/// `v` is a non-empty mapping that reads as a `T`.
+fn entry<T: serde::de::DeserializeOwned>(v: &serde_yaml::Value) -> bool {
+    v.as_mapping().is_some_and(|m| !m.is_empty()) && serde_yaml::from_value::<T>(v.clone()).is_ok()
+}
+
+/// The hint for an unknown key of a block that has a map of user-named
+/// entries (`fields:`, `params:`, ...), when the key's value looks like one of
+/// those entries: it was written one level too far out.
+fn misplaced_entry(
+    source: &str,
+    rec: &Recorder,
+    pos: Pos,
+    word: &str,
+    expected: &[&str],
+) -> Option<String> {
+    let path = rec
+        .pos
+        .keys
+        .iter()
+        .find(|(_, p)| (p.line, p.column) == (pos.line, pos.column))
+        .map(|(path, _)| path)?;
+    let root: serde_yaml::Value = serde_yaml::from_str(source).ok()?;
+    let value = path.split(SEP).try_fold(&root, |v, step| match v {
+        serde_yaml::Value::Mapping(m) => m.iter().find_map(|(k, x)| {
+            let name = match k {
+                serde_yaml::Value::String(s) => s.clone(),
+                serde_yaml::Value::Number(n) => n.to_string(),
+                serde_yaml::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            (name == step).then_some(x)
+        }),
+        serde_yaml::Value::Sequence(items) => items.get(step.parse::<usize>().ok()?),
+        _ => None,
+    })?;
+    let (map, what, _) = ENTRY_MAPS
+        .iter()
+        .find(|(map, _, looks)| expected.contains(map) && looks(value))?;
+    Some(format!(
+        "`{word}` looks like {what}, but it sits beside `{map}:` instead of in it: indent it under `{map}:`"
+    ))
 }
 
 #[cfg(test)]
@@ -486,6 +736,75 @@ mod tests {
         );
         assert_eq!(p.value(&["endpoints", "a", "params", "0"]).line, 8);
         assert_eq!(p.value(&["endpoints", "a", "nothing"]).line, 4);
+    }
+
+    #[test]
+    fn a_block_mapping_starts_at_its_first_key() {
+        // yaml-rust2 starts a block mapping at its first `:`.
+        let src = "a:\n  b:\n    cc: 1\n    d: 2\nf: {g: 1}\n";
+        let p = positions(src).unwrap();
+        let at = |path: &[&str]| {
+            let v = p.value(path);
+            (v.line, v.column)
+        };
+        assert_eq!(at(&[]), (1, 1));
+        assert_eq!(at(&["a"]), (2, 3));
+        assert_eq!(at(&["a", "b"]), (3, 5));
+        assert_eq!(at(&["f"]), (5, 4));
+    }
+
+    #[test]
+    fn nested_values_resolve_or_fall_back_to_the_nearest_value() {
+        let src = "x: &v\n  items: [1, {k: 2}]\ny: *v\nz: '{\"k\": 1}'\n";
+        let p = positions(src).unwrap();
+        let at = |path: &[&str]| {
+            let v = p.nearest_value(path);
+            (v.line, v.column)
+        };
+        assert_eq!(at(&["x", "items", "1", "k"]), (2, 18));
+        // Through an alias, and inside a quoted string: no position of their own.
+        assert_eq!(at(&["y", "items", "1", "k"]), (3, 4));
+        assert_eq!(at(&["z", "k"]), (4, 4));
+        assert_eq!(at(&["nowhere", "at", "all"]), (1, 1));
+    }
+
+    fn hint(src: &str) -> Option<String> {
+        let err = load_str(Path::new("x.yaml"), src.to_owned()).unwrap_err();
+        err[0].hint.clone()
+    }
+
+    #[test]
+    fn a_plain_value_cut_at_a_comma_is_explained() {
+        let head = "provider:\n  name: X\nendpoints:\n  a:\n    method: GET\n    path: /x\n";
+        let h = hint(&format!(
+            "{head}    params: {{ n: {{ type: string, description: Hello, big, world }} }}\n"
+        ))
+        .unwrap();
+        assert!(h.contains("`description: \"Hello, big, world\"`"), "{h}");
+        assert!(!h.contains("expected one of"), "{h}");
+        // A key written with its own `:` is a key, not a piece of a value.
+        let h = hint(&format!(
+            "{head}    params: {{ n: {{ type: string, description: Hi, tpye: x }} }}\n"
+        ));
+        assert_eq!(h.as_deref(), Some("did you mean `type`?"));
+        // Block style, and quoted values, are never cut.
+        let h = hint(&format!(
+            "{head}    params: {{ n: {{ type: string, description: 'Hi', zzzzzz }} }}\n"
+        ));
+        assert_eq!(h, None);
+    }
+
+    #[test]
+    fn an_entry_written_beside_its_map_is_told_to_indent() {
+        let src = "provider:\n  name: X\nmodels:\n  M:\n    fields:\n      a: { type: string }\n    b: { type: string }\nendpoints: {}\n";
+        assert!(hint(src).unwrap().ends_with("indent it under `fields:`"));
+        // A value that is no field: no such hint (and the key list is in the
+        // message already, so none is repeated).
+        let src = "provider:\n  name: X\nmodels:\n  M:\n    fields:\n      a: { type: string }\n    b: 1\nendpoints: {}\n";
+        assert_eq!(hint(src), None);
+        // A typo of a fixed key still reads as one.
+        let src = "provider:\n  name: X\nendpoints:\n  a:\n    methd: GET\n    path: /x\n";
+        assert_eq!(hint(src).as_deref(), Some("did you mean `method`?"));
     }
 
     #[test]

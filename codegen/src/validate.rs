@@ -117,10 +117,15 @@ fn examples(
                     Some(f) => {
                         let allowed_null = f.option;
                         if !(v.is_null() && allowed_null) {
-                            if let Err(msg) = value(p, &f.ty, v, &f.wire) {
-                                out.push(l.at(
+                            if let Err(m) = value(p, &f.ty, v, &f.wire) {
+                                let mut path: Vec<&str> = path.clone();
+                                path.extend(m.at.iter().map(String::as_str));
+                                out.push(l.at_nested(
                                     &path,
-                                    format!("example parameter does not match its type: {msg}"),
+                                    format!(
+                                        "example parameter does not match its type: {}",
+                                        m.message
+                                    ),
                                 ));
                             }
                         }
@@ -179,8 +184,11 @@ fn examples(
                         .with_hint("check `envelope.payload` against the documented response"),
                     ),
                     Some(payload) => {
-                        if let Err(msg) = value(p, &e.response, payload, "payload") {
-                            let d = l.at(&path, format!("the example response does not match the declared response type: {msg}"));
+                        if let Err(m) = value(p, &e.response, payload, "payload") {
+                            let mut path: Vec<&str> = path.clone();
+                            path.extend(e.envelope.payload.iter().map(String::as_str));
+                            path.extend(m.at.iter().map(String::as_str));
+                            let d = l.at_nested(&path, format!("the example response does not match the declared response type: {}", m.message));
                             out.push(match body.as_str() {
                                 Some(t) if t.trim_start().starts_with(['{', '[']) => d.with_hint(
                                     "the body is a quoted string; paste the JSON without quotes (YAML reads JSON as it is)",
@@ -229,9 +237,32 @@ fn condition(body: &Value, path: &[String], test: &Test) -> bool {
     }
 }
 
+/// Why a JSON value does not fit its type, and where in the value checked.
+struct Mismatch {
+    /// What is wrong, naming the place as `payload.items[2]`.
+    message: String,
+    /// The path to the offending value from the value checked (object keys and
+    /// list indices, as the position index has them); for a missing field, the
+    /// object that lacks it.
+    at: Vec<String>,
+}
+
 /// Checks a JSON value against a type, the way the runtime's codecs decode it.
-fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
-    let bad = |what: &str| Err(format!("`{at}` should be {what}, found `{}`", short(v)));
+/// `at` names the value in messages.
+fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), Mismatch> {
+    let bad = |what: &str| {
+        Err(Mismatch {
+            message: format!("`{at}` should be {what}, found `{}`", short(v)),
+            at: Vec::new(),
+        })
+    };
+    // Checks `x`, found under `step` in `v`, against `t`.
+    let inner = |t: &Ty, x: &Value, step: String, name: &str| {
+        value(p, t, x, name).map_err(|mut m| {
+            m.at.insert(0, step);
+            m
+        })
+    };
     match ty {
         Ty::Str | Ty::Secret => match v {
             Value::String(_) | Value::Number(_) => Ok(()),
@@ -271,13 +302,13 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .try_for_each(|(i, x)| value(p, t, x, &format!("{at}[{i}]"))),
+                .try_for_each(|(i, x)| inner(t, x, i.to_string(), &format!("{at}[{i}]"))),
             _ => bad("a list"),
         },
         Ty::Map(t) => match v {
             Value::Object(m) => m
                 .iter()
-                .try_for_each(|(k, x)| value(p, t, x, &format!("{at}.{k}"))),
+                .try_for_each(|(k, x)| inner(t, x, k.clone(), &format!("{at}.{k}"))),
             _ => bad("an object"),
         },
         Ty::Item(t) => match v {
@@ -307,11 +338,14 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), String> {
                         match obj.get(&f.wire) {
                             None if f.may_be_absent => {}
                             None => {
-                                return Err(format!("`{path}` is missing (declare it `optional: true` if the provider leaves it out)"))
+                                return Err(Mismatch {
+                                    message: format!("`{path}` is missing (declare it `optional: true` if the provider leaves it out)"),
+                                    at: Vec::new(),
+                                })
                             }
                             Some(Value::Null) if f.option => {}
                             Some(Value::String(s)) if f.none_marker.as_ref().is_some_and(|(_, vals)| vals.contains(s)) => {}
-                            Some(x) => value(p, &f.ty, x, &path)?,
+                            Some(x) => inner(&f.ty, x, f.wire.clone(), &path)?,
                         }
                     }
                     Ok(())
