@@ -2,7 +2,8 @@
 # (e) of the side-by-side benchmark (docs/performance.md, "Side by side with
 # progenitor"): what each generator's output costs to compile.
 #
-#   bash benches/vs-progenitor/compile_cost.sh [N] [ROUNDS]   (default 1000 endpoints, 3 rounds)
+#   bash benches/vs-progenitor/compile_cost.sh [N] [ROUNDS]   (default 1000 endpoints, 2 rounds)
+#   RUSTC_RERUN=1 bash ...   also reruns the exact rustc command under /usr/bin/time (slower)
 #
 # 1. Builds this crate's release binary and writes both outputs of the same
 #    synthetic API of N endpoints (`vs-progenitor emit N DIR`).
@@ -13,18 +14,23 @@
 #                  serde, serde_json, futures (progenitor's README for build.rs users).
 #    and builds their dependencies (`cargo check` and `cargo build`, not measured;
 #    the generated code must compile without a warning).
-# 3. Measures (CARGO_INCREMENTAL=0), alternating the two crates (ABBA) for ROUNDS rounds, the wall time
-#    of `cargo check` and of `cargo build` (debug) after `touch src/lib.rs`: only
-#    the generated crate is compiled.
-# 4. rustc's own peak memory: takes the exact rustc command from `cargo check -v`
-#    / `cargo build -v` (with the environment cargo sets) and reruns it under
-#    `/usr/bin/time -f %M`, ROUNDS times per crate, alternating.
-# Needs cargo, bash, awk, GNU time (/usr/bin/time); not hyperfine. Takes about
-# 10 minutes on 2 cores at N=1000 (the first builds of the dependencies included).
+# 3. Measures (CARGO_INCREMENTAL=0), alternating the two crates (ABBA) for ROUNDS
+#    rounds, the wall time of `cargo check` and of `cargo build` (debug) after
+#    `touch src/lib.rs`: only the generated crate is compiled.
+# 4. rustc's peak memory: each timed cargo runs under `/usr/bin/time -f %M`,
+#    whose figure is the largest single process of the tree (Linux's ru_maxrss
+#    of a reaped child includes its reaped children's maximum), and with the
+#    dependencies fresh that is the one rustc. With RUSTC_RERUN=1 it also takes
+#    the exact rustc command from `cargo check -v` / `cargo build -v` (with the
+#    environment cargo sets) and reruns it under `/usr/bin/time -f %M`,
+#    ROUNDS times per crate, alternating.
+# Needs cargo, bash, awk, bc, GNU time (/usr/bin/time); not hyperfine. At N=1000 on 2
+# shared cores: about 15 minutes for the first builds of the dependencies, then
+# 3-5 minutes per measured round (a whole `cargo check` of our output took 3 minutes at load 3.7).
 set -euo pipefail
 
 N=${1:-1000}
-ROUNDS=${2:-3}
+ROUNDS=${2:-2}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 WORK=${COMPILE_COST_DIR:-$(mktemp -d /tmp/vs-compile.XXXXXX)}
@@ -102,15 +108,18 @@ measure() {
   local kind=$1 c=$2 t0 t1
   touch "$WORK/$c/src/lib.rs"
   t0=$(now)
-  (cd "$WORK/$c" && cargo "$kind" -q)
+  (cd "$WORK/$c" && /usr/bin/time -f %M -o "$WORK/results/rss.tmp" cargo "$kind" -q)
   t1=$(now)
   echo "$t1 - $t0" | bc -l >> "$WORK/results/${kind}_$c"
-  printf '  %-6s %-10s %.2f s (load %s)\n' "$kind" "$c" "$(echo "$t1 - $t0" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+  tail -1 "$WORK/results/rss.tmp" >> "$WORK/results/maxrss_${kind}_$c"
+  printf '  %-6s %-10s %.2f s, %s KiB (load %s)\n' "$kind" "$c" "$(echo "$t1 - $t0" | bc -l)" \
+    "$(tail -1 "$WORK/results/rss.tmp")" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 for kind in check build; do
   echo "== cargo $kind, $ROUNDS rounds, alternating"
-  rm -f "$WORK/results/${kind}_ours" "$WORK/results/${kind}_progenitor"
+  rm -f "$WORK/results/${kind}_ours" "$WORK/results/${kind}_progenitor" \
+    "$WORK/results/maxrss_${kind}_ours" "$WORK/results/maxrss_${kind}_progenitor"
   for r in $(seq "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then order="ours progenitor"; else order="progenitor ours"; fi
     for c in $order; do measure "$kind" "$c"; done
@@ -125,6 +134,7 @@ rustc_cmd() {
     | sed -E 's/^ +Running `//; s/`$//' | tail -1
 }
 for kind in check build; do
+  [ "${RUSTC_RERUN:-0}" = 1 ] || break
   echo "== rustc peak memory ($kind), $ROUNDS rounds, alternating"
   declare -A cmd
   for c in ours progenitor; do
@@ -166,8 +176,12 @@ echo "| measure | ours | progenitor | ours/progenitor |"
 echo "| --- | ---: | ---: | ---: |"
 echo "| \`cargo check\`, s | $(stats "$R/check_ours" 1) | $(stats "$R/check_progenitor" 1) | $(ratios "$R/check_ours" "$R/check_progenitor") |"
 echo "| \`cargo build\` (debug), s | $(stats "$R/build_ours" 1) | $(stats "$R/build_progenitor" 1) | $(ratios "$R/build_ours" "$R/build_progenitor") |"
-echo "| rustc peak memory, check, GiB | $(stats "$R/rss_check_ours" 1048576) | $(stats "$R/rss_check_progenitor" 1048576) | $(ratios "$R/rss_check_ours" "$R/rss_check_progenitor") |"
-echo "| rustc peak memory, debug build, GiB | $(stats "$R/rss_build_ours" 1048576) | $(stats "$R/rss_build_progenitor" 1048576) | $(ratios "$R/rss_build_ours" "$R/rss_build_progenitor") |"
+echo "| rustc peak memory, check, GiB (time around cargo) | $(stats "$R/maxrss_check_ours" 1048576) | $(stats "$R/maxrss_check_progenitor" 1048576) | $(ratios "$R/maxrss_check_ours" "$R/maxrss_check_progenitor") |"
+echo "| rustc peak memory, debug build, GiB (time around cargo) | $(stats "$R/maxrss_build_ours" 1048576) | $(stats "$R/maxrss_build_progenitor" 1048576) | $(ratios "$R/maxrss_build_ours" "$R/maxrss_build_progenitor") |"
+if [ "${RUSTC_RERUN:-0}" = 1 ]; then
+echo "| rustc peak memory, check, GiB (rustc rerun) | $(stats "$R/rss_check_ours" 1048576) | $(stats "$R/rss_check_progenitor" 1048576) | $(ratios "$R/rss_check_ours" "$R/rss_check_progenitor") |"
+echo "| rustc peak memory, debug build, GiB (rustc rerun) | $(stats "$R/rss_build_ours" 1048576) | $(stats "$R/rss_build_progenitor" 1048576) | $(ratios "$R/rss_build_ours" "$R/rss_build_progenitor") |"
+fi
 echo "| generated lines | $(lines ours) | $(lines progenitor) | $(echo "$(lines ours) / $(lines progenitor)" | bc -l | xargs printf '%.2f') |"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -397,7 +397,13 @@ fn emit(n: usize, dir: &Path) -> ExitCode {
     let doc = synth::openapi(n);
     std::fs::write(prog.join("openapi.json"), &doc).expect("write the document");
     match Gen::Progenitor.generate(&doc) {
-        Ok(text) => std::fs::write(prog.join("gen").join("progenitor.rs"), text).expect("write"),
+        // Left untouched when unchanged, as codegen::write does: a rerun keeps the built crate.
+        Ok(text) => {
+            let file = prog.join("gen").join("progenitor.rs");
+            if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
+                std::fs::write(&file, text).expect("write");
+            }
+        }
         Err(e) => {
             eprintln!("progenitor failed: {e}");
             return ExitCode::FAILURE;
