@@ -20,6 +20,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    println!(
+        "Each line: `ok` when the call returned what the spec's example says it should \
+         (a payload, or the documented provider error or pending answer) and the request \
+         on the wire matched the spec; `FAIL` with the differences otherwise.\n"
+    );
     let mut failed = 0;
     for o in &outcomes {
         let mark = if o.problems.is_empty() {
