@@ -702,9 +702,9 @@ fn markers(p: &Provider) -> TokenStream {
     out
 }
 
-fn model(p: &Provider, m: &Model) -> TokenStream {
+fn model(p: &Provider, m: &Model, fallback_doc: &str) -> TokenStream {
     let name = ident(&m.name);
-    let d = doc_or(m.doc.as_deref(), model_fallback_doc(p, m));
+    let d = doc_or(m.doc.as_deref(), fallback_doc.to_owned());
     match &m.kind {
         ModelKind::Struct(fields) => {
             let fs = struct_fields(p, fields, Derives::Both);
@@ -1280,36 +1280,46 @@ fn field_fallback_doc(p: &Provider, f: &Field) -> String {
     format!("`{}`, {}{absent}.", f.wire, returns_doc(p, &f.ty))
 }
 
-/// Rustdoc for a model the spec does not describe: where it appears.
-fn model_fallback_doc(p: &Provider, m: &Model) -> String {
-    let Some(i) = p.models.iter().position(|x| x.name == m.name) else {
-        return format!("`{}`.", m.name);
-    };
-    fn uses(ty: &Ty, i: usize) -> bool {
+/// Rustdoc for the models the spec does not describe: where each appears
+/// (the first endpoint returning it, else the first field or parameter of
+/// its type), found in one pass over the provider.
+fn model_fallback_docs(p: &Provider) -> Vec<String> {
+    fn models_in(ty: &Ty) -> Option<usize> {
         match ty {
-            Ty::Model(j) => *j == i,
-            Ty::List(t) | Ty::Map(t) | Ty::Item(t) => uses(t, i),
-            _ => false,
+            Ty::Model(j) => Some(*j),
+            Ty::List(t) | Ty::Map(t) | Ty::Item(t) => models_in(t),
+            _ => None,
         }
     }
-    if let Some(e) = p.endpoints.iter().find(|e| uses(&e.response, i)) {
-        return format!("What [`Client::{}`] returns.", e.rust);
+    let mut docs: Vec<Option<String>> = vec![None; p.models.len()];
+    let mut note = |ty: &Ty, text: &dyn Fn() -> String| {
+        if let Some(slot) = models_in(ty).and_then(|i| docs.get_mut(i)) {
+            if slot.is_none() {
+                *slot = Some(text());
+            }
+        }
+    };
+    for e in &p.endpoints {
+        note(&e.response, &|| format!("What [`Client::{}`] returns.", e.rust));
     }
     for parent in &p.models {
         if let ModelKind::Struct(fields) = &parent.kind {
-            if let Some(f) = fields.iter().find(|f| uses(&f.ty, i)) {
-                return format!("The `{}` of a [`{}`].", f.wire, parent.name);
+            for f in fields {
+                note(&f.ty, &|| format!("The `{}` of a [`{}`].", f.wire, parent.name));
             }
         }
     }
-    if let Some((e, f)) = p
-        .endpoints
-        .iter()
-        .find_map(|e| e.params.iter().find(|f| uses(&f.ty, i)).map(|f| (e, f)))
-    {
-        return format!("The `{}` parameter of [`Client::{}`].", f.wire, e.rust);
+    for e in &p.endpoints {
+        for f in &e.params {
+            note(&f.ty, &|| {
+                format!("The `{}` parameter of [`Client::{}`].", f.wire, e.rust)
+            });
+        }
     }
-    format!("`{}`.", m.name)
+    docs.into_iter()
+        .zip(&p.models)
+        .map(|(d, m)| d.unwrap_or_else(|| format!("`{}`.", m.name)))
+        .collect()
 }
 
 /// "a [`Vec`] of [`Product`]"-style text for the awaited type, for rustdoc.
@@ -1697,8 +1707,8 @@ pub fn provider_source(p: &Provider, opts: &Options) -> Result<String, String> {
     for e in &p.endpoints {
         piece(endpoint_items(p, e))?;
     }
-    for m in &p.models {
-        piece(model(p, m))?;
+    for (m, fallback) in p.models.iter().zip(model_fallback_docs(p)) {
+        piece(model(p, m, &fallback))?;
     }
     piece(markers(p))?;
     piece(operations(p))?;
