@@ -1300,12 +1300,16 @@ fn model_fallback_docs(p: &Provider) -> Vec<String> {
         }
     };
     for e in &p.endpoints {
-        note(&e.response, &|| format!("What [`Client::{}`] returns.", e.rust));
+        note(&e.response, &|| {
+            format!("What [`Client::{}`] returns.", e.rust)
+        });
     }
     for parent in &p.models {
         if let ModelKind::Struct(fields) = &parent.kind {
             for f in fields {
-                note(&f.ty, &|| format!("The `{}` of a [`{}`].", f.wire, parent.name));
+                note(&f.ty, &|| {
+                    format!("The `{}` of a [`{}`].", f.wire, parent.name)
+                });
             }
         }
     }
