@@ -149,7 +149,10 @@ impl Conn {
         let raw = self.avail().get(begin..end).unwrap_or_default();
         let head = parse_head(raw).map_err(Failure::Bad)?;
         let recording = state.recording.load(Ordering::SeqCst);
-        let raw_head = if recording { raw.to_vec() } else { Vec::new() };
+        let handler = state.handler();
+        // A handler reads the request even while recording is off.
+        let keep = recording || handler.is_some();
+        let raw_head = if keep { raw.to_vec() } else { Vec::new() };
         self.consume(end);
 
         let length = head.body_length().map_err(Failure::Bad)?;
@@ -160,12 +163,12 @@ impl Conn {
         self.consume(length);
 
         let client_close = head.wants_close();
-        if recording {
+        let request = keep.then(|| {
             let (path, query) = match head.target.split_once('?') {
                 Some((p, q)) => (p.to_string(), Some(q.to_string())),
                 None => (head.target.clone(), None),
             };
-            lock(&state.requests).push(Recorded {
+            Recorded {
                 method: head.method,
                 target: head.target,
                 path,
@@ -174,11 +177,22 @@ impl Conn {
                 body,
                 connection: self.id,
                 raw_head,
-            });
-        }
+            }
+        });
+        let request = match request {
+            Some(r) if recording && handler.is_some() => {
+                lock(&state.requests).push(r.clone());
+                Some(r)
+            }
+            Some(r) if recording => {
+                lock(&state.requests).push(r);
+                None
+            }
+            other => other,
+        };
         state.count.fetch_add(1, Ordering::SeqCst);
 
-        let reply = state.next_reply();
+        let reply = state.next_reply(handler.as_ref(), request.as_ref());
         self.respond(&reply, client_close).await
     }
 

@@ -1,9 +1,11 @@
 //! An in-process HTTP/1.1 mock provider for tests.
 //!
-//! [`MockServer`] listens on `127.0.0.1` on a free port, records every request it
-//! receives exactly as it arrived on the wire ([`Recorded`]), and answers with
-//! scripted [`Reply`] values taken from a FIFO queue shared by all connections
-//! (or with a fallback reply once the queue is empty). Replies can be delayed
+//! [`MockServer`] listens on `127.0.0.1` on a free port (or the address given to
+//! [`MockServer::start_on`]), records every request it receives exactly as it
+//! arrived on the wire ([`Recorded`]), and answers with scripted [`Reply`]
+//! values taken from a FIFO queue shared by all connections. Once the queue is
+//! empty, a handler set with [`MockServer::set_handler`] answers each request
+//! from what it received, or else a fallback reply does. Replies can be delayed
 //! and can inject transport faults ([`Fault`]): resets before and in the middle
 //! of the body, and bodies trickled out slowly.
 //!
@@ -59,7 +61,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
-pub use record::{form_decode, Recorded};
+pub use record::{form_decode, percent_decode, Recorded};
 pub use reply::{Fault, Reply};
 
 /// Accept queue length requested from the kernel (capped by `somaxconn`), so
@@ -72,8 +74,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Answers a request from what it carries (see [`MockServer::set_handler`]).
+type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 struct State {
     queue: Mutex<VecDeque<Reply>>,
+    handler: Mutex<Option<Handler>>,
     fallback: Mutex<Reply>,
     requests: Mutex<Vec<Recorded>>,
     count: AtomicUsize,
@@ -82,11 +88,20 @@ struct State {
 }
 
 impl State {
-    fn next_reply(&self) -> Reply {
+    fn handler(&self) -> Option<Handler> {
+        lock(&self.handler).clone()
+    }
+
+    /// The next queued reply, else the handler's answer to `request` (given
+    /// whenever a handler is set), else the fallback.
+    fn next_reply(&self, handler: Option<&Handler>, request: Option<&Recorded>) -> Reply {
         if let Some(r) = lock(&self.queue).pop_front() {
             return r;
         }
-        lock(&self.fallback).clone()
+        match (handler, request) {
+            (Some(h), Some(req)) => h(req),
+            _ => lock(&self.fallback).clone(),
+        }
     }
 }
 
@@ -127,12 +142,28 @@ impl MockServer {
     ///
     /// Must be called from within a tokio runtime.
     pub async fn start() -> io::Result<MockServer> {
-        let socket = TcpSocket::new_v4()?;
-        socket.bind(SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)))?;
+        MockServer::start_on(SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Binds `addr` (port 0 picks a free port; [`MockServer::addr`] tells which)
+    /// and spawns the accept loop on the current tokio runtime. The address is
+    /// reusable at once after an earlier server on it stopped (`SO_REUSEADDR`);
+    /// a port another socket listens on is an error (`AddrInUse`).
+    ///
+    /// Must be called from within a tokio runtime.
+    pub async fn start_on(addr: SocketAddr) -> io::Result<MockServer> {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
         let listener = socket.listen(ACCEPT_BACKLOG)?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             queue: Mutex::new(VecDeque::new()),
+            handler: Mutex::new(None),
             fallback: Mutex::new(Reply::text(404, "text/plain", "no scripted reply")),
             requests: Mutex::new(Vec::new()),
             count: AtomicUsize::new(0),
@@ -165,11 +196,22 @@ impl MockServer {
         lock(&self.inner.state.queue).push_back(reply);
     }
 
-    /// Sets the reply served when the queue is empty.
+    /// Sets the reply served when the queue is empty and no handler is set.
     ///
     /// The default is a `404` with `content-type: text/plain` and body `no scripted reply`.
     pub fn set_fallback(&self, reply: Reply) {
         *lock(&self.inner.state.fallback) = reply;
+    }
+
+    /// Answers every request that finds the queue empty with `handler`'s reply
+    /// to it, instead of the fallback (a server that computes its answers, such
+    /// as one serving a spec's examples). The handler sees the request as
+    /// [`MockServer::requests`] would record it, also while recording is off,
+    /// and runs on the connection's task: it should return quickly (a slow
+    /// answer is a [`Reply::delay`]). A panic in it stops the server, like any
+    /// bug in the mock.
+    pub fn set_handler(&self, handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) {
+        *lock(&self.inner.state.handler) = Some(Arc::new(handler));
     }
 
     /// Every request recorded so far, in arrival order, including requests that

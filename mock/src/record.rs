@@ -90,12 +90,20 @@ pub fn form_decode(s: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode_component(k), decode_component(v))
+            (decode_component(k, true), decode_component(v, true))
         })
         .collect()
 }
 
-fn decode_component(s: &str) -> String {
+/// Percent-decoding for a path segment: `%XX` becomes the byte it encodes and
+/// `+` stays `+`; malformed escapes are kept literally and invalid UTF-8 in the
+/// decoded bytes is replaced.
+pub fn percent_decode(s: &str) -> String {
+    decode_component(s, false)
+}
+
+/// `plus_is_space`: form text, where `+` is a space.
+fn decode_component(s: &str, plus_is_space: bool) -> String {
     fn hex(b: &u8) -> Option<u8> {
         (*b as char).to_digit(16).map(|d| d as u8)
     }
@@ -104,7 +112,7 @@ fn decode_component(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b'+' => {
+            b'+' if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -156,6 +164,12 @@ mod tests {
         assert_eq!(form_decode(""), pairs(&[]));
         assert_eq!(form_decode("k=v=w"), pairs(&[("k", "v=w")]));
         assert_eq!(form_decode("%FF=1"), pairs(&[("\u{FFFD}", "1")]));
+    }
+
+    #[test]
+    fn percent_decode_keeps_plus() {
+        assert_eq!(percent_decode("a+b%20c%2Bd%zz%"), "a+b c+d%zz%");
+        assert_eq!(percent_decode("%E2%82%AC"), "€");
     }
 
     #[test]

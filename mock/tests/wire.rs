@@ -619,3 +619,66 @@ async fn shutdown_and_drop_stop_the_server() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn handler_answers_from_the_request_after_the_queue_even_unrecorded() {
+    let server = MockServer::start().await.expect("start");
+    server.set_handler(|req| {
+        Reply::json(
+            200,
+            format!(
+                r#"{{"method":"{}","path":"{}","body":"{}"}}"#,
+                req.method,
+                req.path,
+                req.body_text()
+            ),
+        )
+        .header("x-connection", &req.connection.to_string())
+    });
+    server.push(Reply::new(204));
+    assert_eq!(
+        exchange(&server, b"GET / HTTP/1.1\r\n\r\n").await.status,
+        204,
+        "the queue comes first"
+    );
+    let r = exchange(
+        &server,
+        b"POST /p?q=1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, br#"{"method":"POST","path":"/p","body":"abc"}"#);
+    assert_eq!(r.header("x-connection"), Some("2"));
+    assert_eq!(server.requests().len(), 2);
+    // Recording off: the handler still sees every request, nothing is kept.
+    server.set_recording(false);
+    let r = exchange(&server, b"GET /unrecorded HTTP/1.1\r\n\r\n").await;
+    assert_eq!(
+        r.body,
+        br#"{"method":"GET","path":"/unrecorded","body":""}"#
+    );
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn start_on_a_chosen_port_and_refuses_a_taken_one() {
+    let first = MockServer::start().await.expect("start");
+    let taken = MockServer::start_on(first.addr()).await;
+    assert_eq!(
+        taken.expect_err("port in use").kind(),
+        std::io::ErrorKind::AddrInUse
+    );
+    let port = first.addr().port();
+    first.shutdown().await;
+    // The port is free again and reusable at once.
+    let again = MockServer::start_on(([127, 0, 0, 1], port).into())
+        .await
+        .expect("restart on the same port");
+    assert_eq!(again.addr().port(), port);
+    again.push(Reply::new(204));
+    assert_eq!(
+        exchange(&again, b"GET / HTTP/1.1\r\n\r\n").await.status,
+        204
+    );
+}
