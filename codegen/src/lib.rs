@@ -15,6 +15,8 @@ pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod load;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod names;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -111,6 +111,16 @@ impl Reply {
         self
     }
 
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body bytes (what is sent, unless a fault cuts it).
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.body
+    }
+
     fn has_header(&self, name: &str) -> bool {
         self.headers
             .iter()

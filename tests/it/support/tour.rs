@@ -1,6 +1,8 @@
-//! Calls every documented example of every spec against the in-process mock
-//! provider and checks both sides: the request the generated client put on the
-//! wire, and what it made of the documented response.
+//! Calls every documented example of every spec against the spec-aware mock
+//! provider (`codegen::mock`, what `codegen mock` serves) and checks both
+//! sides: the request the generated client put on the wire (the mock matches
+//! it to its endpoint and recomputes its signatures, independently of the
+//! runtime), and what the client made of the documented response.
 //!
 //! Shared by the generic contract test (`tests/it/contract.rs`) and the mock tour
 //! (`examples/mock_tour.rs`). Nothing here knows any provider: a new spec is
@@ -9,14 +11,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use base64::Engine;
-use codegen::ir::{self, AuthValue, Location, Piece, Segment};
-use codegen::spec::{ExampleOutcome, Literal};
-use hmac::Mac;
-use md5::Digest;
+use codegen::ir;
+use codegen::mock::{CredentialArg, Mock, Settings};
+use codegen::spec::ExampleOutcome;
 use providers::runtime::dynamic::DynError;
 use providers::Error;
-use providers_mock::{MockServer, Recorded, Reply};
+use providers_mock::Recorded;
 use serde_json::Value;
 
 /// The result of one example.
@@ -50,12 +50,29 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
             .iter()
             .find(|p| p.module == provider.module)
             .ok_or_else(|| format!("{} is not compiled into the crate", provider.module))?;
-        let server = MockServer::start().await.map_err(|e| e.to_string())?;
         let creds: BTreeMap<String, String> = entry
             .credentials
             .iter()
             .map(|c| (c.to_string(), credential(entry.module, c)))
             .collect();
+        let settings = Settings {
+            credentials: creds
+                .iter()
+                .map(|(name, value)| CredentialArg {
+                    module: Some(provider.module.clone()),
+                    name: name.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            ..Settings::default()
+        };
+        let mock = Mock::new(vec![(loaded.clone(), provider.clone())], &settings)
+            .map_err(|e| e.to_string())?;
+        let server = mock
+            .clone()
+            .serve(([127, 0, 0, 1], 0).into(), |_| {})
+            .await
+            .map_err(|e| e.to_string())?;
         let client = (entry.connect)(&server.url(), &creds, &Default::default())
             .map_err(|e| e.to_string())?;
         for e in &provider.endpoints {
@@ -70,13 +87,14 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
                     ex.name.clone().unwrap_or_else(|| i.to_string())
                 );
                 let status = ex.response.status.unwrap_or(200);
-                server.push(Reply::json(status, ex.response.body.to_string()));
+                // This example answers, whatever the request's values.
+                mock.pin(&provider.module, &e.wire, Some(i));
                 let params = Value::Object(ex.request.clone().unwrap_or_default());
                 let result = client.call(&e.wire, params.clone()).await;
                 let mut problems = Vec::new();
                 let seen = server.take_requests();
                 match seen.as_slice() {
-                    [one] => check_wire(&provider, e, &creds, &params, one, &mut problems),
+                    [one] => check_wire(&mock, &provider, e, one, &mut problems),
                     other => problems.push(format!(
                         "expected one request, the server saw {}",
                         other.len()
@@ -111,12 +129,6 @@ fn text(v: &Value) -> String {
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
         other => other.to_string(),
     }
-}
-
-/// Same value on the wire: equal texts, or equal numbers (`1000` and `1000.0`).
-fn same(expected: &str, got: &str) -> bool {
-    expected == got
-        || matches!((expected.parse::<f64>(), got.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
 }
 
 fn check_result(
@@ -180,206 +192,30 @@ fn check_result(
     }
 }
 
-fn signature(
-    algorithm: ir::Algorithm,
-    template: &[Piece],
-    key: &[Piece],
-    output: ir::DigestOutput,
-    creds: &[String],
-    values: &BTreeMap<String, String>,
-) -> String {
-    let render = |pieces: &[Piece]| -> String {
-        pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lit(s) => s.clone(),
-                Piece::Credential(i) => creds[*i].clone(),
-                Piece::Field(f) => values.get(f).cloned().unwrap_or_default(),
-            })
-            .collect()
-    };
-    let input = render(template);
-    let digest: Vec<u8> = match algorithm {
-        ir::Algorithm::Md5 => md5::Md5::digest(input.as_bytes()).to_vec(),
-        ir::Algorithm::Sha1 => sha1::Sha1::digest(input.as_bytes()).to_vec(),
-        ir::Algorithm::Sha256 => sha2::Sha256::digest(input.as_bytes()).to_vec(),
-        ir::Algorithm::HmacSha256 => {
-            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(render(key).as_bytes())
-                .expect("any key length");
-            mac.update(input.as_bytes());
-            mac.finalize().into_bytes().to_vec()
-        }
-    };
-    match output {
-        ir::DigestOutput::Hex => digest.iter().map(|b| format!("{b:02x}")).collect(),
-        ir::DigestOutput::HexUpper => digest.iter().map(|b| format!("{b:02X}")).collect(),
-        ir::DigestOutput::Base64 => base64::engine::general_purpose::STANDARD.encode(digest),
-    }
-}
-
+/// The mock must take the request for `e` and find nothing wrong with it:
+/// path, method, fixed values, parameters (present, typed, nothing unknown,
+/// the example's values), encoding, fixed headers, auth and signatures, and no
+/// credential where the endpoint does not send it.
 fn check_wire(
+    mock: &Mock,
     p: &ir::Provider,
     e: &ir::Endpoint,
-    creds: &BTreeMap<String, String>,
-    params: &Value,
     seen: &Recorded,
     problems: &mut Vec<String>,
 ) {
-    let method = format!("{:?}", e.method).to_uppercase();
-    if seen.method != method {
-        problems.push(format!("method {}, expected {method}", seen.method));
-    }
-    let given = |wire: &str| params.get(wire).filter(|v| !v.is_null());
-    // Path.
-    let mut path = String::new();
-    for s in &e.segments {
-        match s {
-            Segment::Lit(l) => path.push_str(l),
-            Segment::Param(n) | Segment::Optional(n) => {
-                if let Some(v) = given(n) {
-                    path.push('/');
-                    path.push_str(&text(v));
-                }
-            }
+    let answer = mock.answer(seen);
+    match &answer.matched {
+        Some(m) if m.module == p.module && m.endpoint == e.wire => {
+            problems.extend(m.differences.iter().cloned());
         }
+        Some(m) => problems.push(format!(
+            "the mock took the request for `{}.{}`",
+            m.module, m.endpoint
+        )),
+        None => {}
     }
-    let got_path = providers_mock::form_decode(&format!("p={}", seen.path.replace('+', "%2B")))
-        .pop()
-        .map(|(_, v)| v)
-        .unwrap_or_default();
-    if got_path != path {
-        problems.push(format!("path {got_path:?}, expected {path:?}"));
-    }
-    // Everything the request carries, by location.
-    let query: Vec<(String, String)> = seen.query_pairs();
-    let body: Vec<(String, String)> = match e.encoding {
-        ir::Encoding::Form => seen.form_pairs(),
-        ir::Encoding::Json => match serde_json::from_slice::<Value>(&seen.body) {
-            _ if seen.body.is_empty() => Vec::new(),
-            Ok(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), text(v))).collect(),
-            Ok(other) => {
-                problems.push(format!("JSON body is not an object: {other}"));
-                Vec::new()
-            }
-            Err(err) => {
-                problems.push(format!("body is not JSON: {err}"));
-                Vec::new()
-            }
-        },
-    };
-    if e.encoding == ir::Encoding::Json
-        && !seen.body.is_empty()
-        && seen.header("content-type") != Some("application/json")
-    {
-        problems.push(format!(
-            "content-type {:?} for a JSON body",
-            seen.header("content-type")
-        ));
-    }
-    if e.encoding == ir::Encoding::Form
-        && !seen.body.is_empty()
-        && seen.header("content-type") != Some("application/x-www-form-urlencoded")
-    {
-        problems.push(format!(
-            "content-type {:?} for a form body",
-            seen.header("content-type")
-        ));
-    }
-    let cookies = seen.cookies();
-    let find = |loc: Location, name: &str| -> Option<String> {
-        let pairs: &[(String, String)] = match loc {
-            Location::Query => &query,
-            Location::Body => &body,
-            Location::Cookie => &cookies,
-            Location::Header => return seen.header(name).map(str::to_owned),
-            Location::Path => return None,
-        };
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let mut values: BTreeMap<String, String> = BTreeMap::new();
-    for (loc, name, lit) in &e.fixed {
-        let want = match lit {
-            Literal::Bool(b) => b.to_string(),
-            Literal::Int(i) => i.to_string(),
-            Literal::Str(s) => s.clone(),
-        };
-        match find(*loc, name) {
-            Some(got) if got == want => {}
-            got => problems.push(format!("fixed `{name}` is {got:?}, expected {want:?}")),
-        }
-        values.insert(name.clone(), want);
-    }
-    for f in &e.params {
-        if f.location == Location::Path {
-            continue;
-        }
-        match (given(&f.wire), find(f.location, &f.wire)) {
-            (Some(v), Some(got)) => {
-                if !same(&text(v), &got) {
-                    problems.push(format!(
-                        "`{}` is {got:?} on the wire, the example gives {v}",
-                        f.wire
-                    ));
-                }
-                values.insert(f.wire.clone(), got);
-            }
-            (Some(v), None) => {
-                problems.push(format!("`{}` ({v}) is missing from the request", f.wire))
-            }
-            (None, Some(got)) => problems.push(format!(
-                "`{}` is on the wire ({got:?}) but the example leaves it out",
-                f.wire
-            )),
-            (None, None) => {}
-        }
-    }
-    for (k, v) in &e.headers {
-        if seen.header(k) != Some(v.as_str()) {
-            problems.push(format!(
-                "header `{k}` is {:?}, expected {v:?}",
-                seen.header(k)
-            ));
-        }
-    }
-    let cred_values: Vec<String> = p
-        .credentials
-        .iter()
-        .map(|c| creds[&c.wire].clone())
-        .collect();
-    for a in &e.auth {
-        let value = match &a.value {
-            AuthValue::Credential(i) => cred_values[*i].clone(),
-            AuthValue::Signature {
-                algorithm,
-                template,
-                key,
-                output,
-            } => signature(*algorithm, template, key, *output, &cred_values, &values),
-        };
-        let want = format!("{}{}", a.prefix, value);
-        match find(a.location, &a.name) {
-            Some(got) if got == want => {}
-            got => problems.push(format!("auth `{}` is {got:?}, expected {want:?}", a.name)),
-        }
-    }
-    // Credentials only travel where the spec puts them.
-    let placed: Vec<&str> = e
-        .auth
-        .iter()
-        .filter_map(|a| match a.value {
-            AuthValue::Credential(i) => Some(cred_values[i].as_str()),
-            AuthValue::Signature { .. } => None,
-        })
-        .collect();
-    let raw = format!("{}{}", seen.head_text(), seen.body_text());
-    for c in &cred_values {
-        if !placed.contains(&c.as_str()) && raw.contains(c.as_str()) {
-            problems.push(format!(
-                "a credential the endpoint does not send appears on the wire: {c}"
-            ));
-        }
-    }
+    let own = mock
+        .check(&p.module, &e.wire, seen)
+        .unwrap_or_else(|| vec![]);
+    problems.extend(own.iter().map(|p| p.message.clone()));
 }
