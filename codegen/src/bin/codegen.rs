@@ -1,4 +1,5 @@
-//! `codegen check [PATH...]`, `codegen generate --out DIR [PATH...]` and `codegen schema`.
+//! `codegen check [PATH...]`, `codegen generate --out DIR [PATH...]`, `codegen schema`
+//! and `codegen mock [PATH...]`.
 //!
 //! Output goes through [`Term`], never `println!`: a closed pipe
 //! (`codegen check | head -1`) ends the output quietly, and the exit status is
@@ -9,6 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+// Beside this file, not in `src/bin/`, where cargo would take it for a binary.
+#[path = "codegen/mock.rs"]
+mod mock;
 
 /// Validates provider specs and generates typed Rust clients from them.
 #[derive(Parser)]
@@ -45,6 +50,8 @@ enum Command {
     },
     /// Prints the JSON Schema of the spec format (what `codegen/spec.schema.json` holds).
     Schema,
+    /// Serves the specs' examples over HTTP on 127.0.0.1, like the provider would answer.
+    Mock(mock::Args),
 }
 
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
@@ -147,6 +154,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, term: &mut Term) -> ExitCode {
     match cli.command {
+        Command::Mock(args) => mock::run(args, term),
         Command::Schema => {
             term.out(&providers_codegen::schema::schema_json());
             ExitCode::SUCCESS

@@ -117,6 +117,19 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// The first value named `name` in the query, the form or JSON body, or the cookies.
+    pub(crate) fn any_value(&self, name: &str) -> Option<String> {
+        let json = self.json_pairs();
+        self.query
+            .iter()
+            .chain(&self.form)
+            .chain(&json)
+            .chain(&self.cookies)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| self.rec.header(name).map(str::to_owned))
+    }
+
     fn body_pairs(&self, encoding: ir::Encoding) -> Vec<(String, String)> {
         match encoding {
             ir::Encoding::Form => self.form.clone(),

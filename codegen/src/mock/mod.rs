@@ -561,7 +561,7 @@ impl Mock {
     pub fn answer(&self, req: &Recorded) -> Answer {
         let request = check::Request::new(req);
         let mut best: Option<ProblemKind> = Some(ProblemKind::Path);
-        let mut closest: Vec<check::Checked> = Vec::new();
+        let mut closest: Vec<(usize, usize, check::Checked)> = Vec::new();
         for (si, spec) in self.inner.specs.iter().enumerate() {
             for (ei, e) in spec.provider.endpoints.iter().enumerate() {
                 let checked = check::check(&spec.provider, e, &spec.credentials, &request);
@@ -574,12 +574,12 @@ impl Mock {
                     closest.clear();
                 }
                 if stage == best && best != Some(ProblemKind::Path) {
-                    closest.push(checked);
+                    closest.push((si, ei, checked));
                 }
             }
         }
-        let problems: Vec<Problem> = if closest.is_empty() {
-            vec![Problem {
+        if closest.is_empty() {
+            let problem = Problem {
                 kind: ProblemKind::Path,
                 endpoint: None,
                 message: format!(
@@ -587,11 +587,63 @@ impl Mock {
                     req.path,
                     self.served_paths()
                 ),
-            }]
-        } else {
-            closest.into_iter().flat_map(|c| c.problems).collect()
-        };
-        self.refuse(&request, problems)
+            };
+            return self.refuse(&request, vec![problem], None);
+        }
+        if best == Some(ProblemKind::Fixed) {
+            // The path's endpoints differ by their fixed values: list them,
+            // not every parameter of every one.
+            let mut takes: Vec<(String, Vec<String>)> = Vec::new();
+            let mut names: Vec<&str> = Vec::new();
+            for (si, ei, _) in &closest {
+                let spec = &self.inner.specs[*si];
+                let e = &spec.provider.endpoints[*ei];
+                let fixed: Vec<String> = e
+                    .fixed
+                    .iter()
+                    .map(|(_, n, l)| format!("{n}={}", check::literal_text(l)))
+                    .collect();
+                let fixed = format!("`{}`", fixed.join("&"));
+                match takes.iter_mut().find(|(f, _)| *f == fixed) {
+                    Some((_, labels)) => labels.push(spec.label(*ei)),
+                    None => takes.push((fixed, vec![spec.label(*ei)])),
+                }
+                for (_, n, _) in &e.fixed {
+                    if !names.contains(&n.as_str()) {
+                        names.push(n);
+                    }
+                }
+            }
+            let sent: Vec<String> = names
+                .iter()
+                .map(|n| match request.any_value(n) {
+                    Some(v) => format!("`{n}={v}`"),
+                    None => format!("no `{n}`"),
+                })
+                .collect();
+            let takes: Vec<String> = takes
+                .into_iter()
+                .map(|(f, labels)| format!("{f} ({})", labels.join(", ")))
+                .collect();
+            let message = format!(
+                "{} {} has {}; the endpoints there take {}",
+                req.method,
+                req.path,
+                sent.join(", "),
+                takes.join(", ")
+            );
+            let problems = closest
+                .into_iter()
+                .flat_map(|(_, _, c)| c.problems)
+                .filter(|p| p.kind == ProblemKind::Fixed)
+                .collect();
+            return self.refuse(&request, problems, Some(message));
+        }
+        let problems = closest
+            .into_iter()
+            .flat_map(|(_, _, c)| c.problems)
+            .collect();
+        self.refuse(&request, problems, None)
     }
 
     fn served_paths(&self) -> String {
@@ -613,8 +665,14 @@ impl Mock {
         text
     }
 
-    /// A `4xx` JSON answer listing `problems` (the first decides the status).
-    fn refuse(&self, req: &check::Request<'_>, problems: Vec<Problem>) -> Answer {
+    /// A `4xx` JSON answer listing `problems` (the first decides the status),
+    /// with `message` as its summary or one made from them.
+    fn refuse(
+        &self,
+        req: &check::Request<'_>,
+        problems: Vec<Problem>,
+        message: Option<String>,
+    ) -> Answer {
         let kind = problems
             .iter()
             .map(|p| p.kind)
@@ -626,6 +684,7 @@ impl Mock {
             .filter_map(|p| p.endpoint.as_deref())
             .collect();
         let message = match (problems.first(), endpoints.len()) {
+            _ if message.is_some() => message.unwrap_or_default(),
             (Some(p), _) if kind == ProblemKind::Path => p.message.clone(),
             // Past the parameters, the request is that endpoint's, done wrong.
             (Some(p), 1) if kind >= ProblemKind::Wire => format!(
@@ -701,7 +760,7 @@ impl Mock {
                             quoted_list(&labels)
                         ),
                     };
-                    return self.refuse(req, vec![problem]);
+                    return self.refuse(req, vec![problem], None);
                 }
             }
         } else if let Some(i) = pinned {

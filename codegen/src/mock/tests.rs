@@ -170,9 +170,19 @@ fn mismatches_are_4xx_json_naming_what_differs() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    assert!(
-        msg.contains("fixed `action` is \"statu\", expected \"status\""),
-        "{msg}"
+    assert_eq!(
+        msg,
+        "POST /api has `action=statu`; the endpoints there take `action=status` (shop.status, shop.multi_status)"
+    );
+    assert_eq!(
+        a.problems[0].to_string(),
+        "shop.status: fixed `action` is \"statu\", expected \"status\""
+    );
+    assert_eq!(
+        a.problems.len(),
+        2,
+        "only the fixed values: {:?}",
+        a.problems
     );
     // Neither `order` nor `orders`: both endpoints of `action=status` say why.
     let a = m.answer(&form("action=status"));
