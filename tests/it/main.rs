@@ -16,6 +16,7 @@ mod faults;
 mod iak_prepaid_wire;
 mod k7_wire;
 mod load;
+mod mock_serve;
 mod odd_specs;
 mod packaging;
 mod product_service_wire;

@@ -1,6 +1,7 @@
-//! Every published crate packages: `cargo package` of the workspace (without
-//! the test-only mock) resolves the path dependencies by their versions and
-//! finds each manifest's README and metadata. The packages are not built
+//! Every published crate packages: `cargo package` of the workspace resolves
+//! the path dependencies by their versions (the generator's `mock` feature
+//! needs `providers-mock`, so it is published too) and finds each manifest's
+//! README and metadata. The packages are not built
 //! here (`--no-verify`): the test suite already builds the same sources.
 
 use std::path::PathBuf;
@@ -15,8 +16,6 @@ fn the_published_crates_package() {
         .args([
             "package",
             "--workspace",
-            "--exclude",
-            "providers-mock",
             "--no-verify",
             "--allow-dirty",
             "--quiet",
@@ -30,7 +29,12 @@ fn the_published_crates_package() {
         !stderr.contains("warning"),
         "cargo package warns:\n{stderr}"
     );
-    for name in ["providers", "providers-runtime", "providers-codegen"] {
+    for name in [
+        "providers",
+        "providers-runtime",
+        "providers-codegen",
+        "providers-mock",
+    ] {
         let crate_file = root.join(format!("target/packaging/package/{name}-0.1.0.crate"));
         assert!(
             crate_file.exists(),

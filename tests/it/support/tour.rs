@@ -214,8 +214,8 @@ fn check_wire(
         )),
         None => {}
     }
-    let own = mock
-        .check(&p.module, &e.wire, seen)
-        .unwrap_or_else(|| vec![]);
-    problems.extend(own.iter().map(|p| p.message.clone()));
+    match mock.check(&p.module, &e.wire, seen) {
+        Some(own) => problems.extend(own.into_iter().map(|p| p.message)),
+        None => problems.push("the mock does not serve this endpoint".into()),
+    }
 }
