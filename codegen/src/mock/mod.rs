@@ -683,8 +683,7 @@ impl Mock {
             .iter()
             .filter_map(|p| p.endpoint.as_deref())
             .collect();
-        let message = match (problems.first(), endpoints.len()) {
-            _ if message.is_some() => message.unwrap_or_default(),
+        let message = message.unwrap_or_else(|| match (problems.first(), endpoints.len()) {
             (Some(p), _) if kind == ProblemKind::Path => p.message.clone(),
             // Past the parameters, the request is that endpoint's, done wrong.
             (Some(p), 1) if kind >= ProblemKind::Wire => format!(
@@ -699,7 +698,7 @@ impl Mock {
                 req.rec.method, req.rec.path
             ),
             (None, _) => "no endpoint matches".into(),
-        };
+        });
         let body = json!({
             "mock_error": {
                 "status": status,
