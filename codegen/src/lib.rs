@@ -12,10 +12,12 @@
 
 mod config;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod names;
+pub mod openapi;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod spec;
