@@ -1,6 +1,6 @@
 //! The OpenAPI export (`codegen openapi`): every spec's document passes a real
 //! OpenAPI 3.1 validator (`openapi-spec-validator` from PyPI, pinned in
-//! `tests/openapi/requirements.txt`, installed into `target/openapi-venv`),
+//! `tests/openapi/requirements.txt`, installed into `target/tmp/openapi-venv`),
 //! every documented example is an instance of the schema the document gives
 //! it, and the parts OpenAPI cannot say are where docs/openapi.md says.
 //!
@@ -33,12 +33,6 @@ fn documents() -> Vec<(String, Value)> {
         .collect()
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-}
-
 fn run(cmd: &mut Command, what: &str) -> std::process::Output {
     let out = cmd.output().unwrap_or_else(|e| {
         panic!("{what}: cannot run {cmd:?}: {e}. The OpenAPI test needs python3 with venv and pip, and PyPI (CI has them).")
@@ -55,7 +49,7 @@ fn run(cmd: &mut Command, what: &str) -> std::process::Output {
 
 /// The venv with the pinned validator, made (or brought up to the pins) on first use.
 fn validator() -> PathBuf {
-    let venv = target_dir().join("openapi-venv");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("openapi-venv");
     let bin = venv.join("bin").join("openapi-spec-validator");
     let pins = root().join("codegen/tests/openapi/requirements.txt");
     let wanted = std::fs::read_to_string(&pins).expect("requirements.txt");

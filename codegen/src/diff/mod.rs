@@ -68,8 +68,10 @@ pub struct Change {
 /// Every difference between two versions of one provider.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// The module name of the new version.
+    /// The module name of the new version (its file stem).
     pub module: String,
+    /// The provider's display name in the new version.
+    pub provider: String,
     /// In the order found: client, endpoints, models.
     pub changes: Vec<Change>,
 }
@@ -103,14 +105,14 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         if self.changes.is_empty() {
-            let _ = writeln!(out, "{}: no change to the generated API", self.module);
+            let _ = writeln!(out, "{}: no change to the generated API", self.provider);
             return out;
         }
         let (b, c) = (self.count(Impact::Breaking), self.count(Impact::Compatible));
         let _ = writeln!(
             out,
             "{}: {b} breaking, {c} compatible change(s)",
-            self.module
+            self.provider
         );
         for impact in [Impact::Breaking, Impact::Compatible] {
             let mut first = true;
@@ -124,7 +126,8 @@ impl Report {
         out
     }
 
-    /// The report as a JSON value: `{module, breaking, changes: [{impact, kind, item, detail}]}`.
+    /// The report as a JSON value:
+    /// `{module, provider, breaking, changes: [{impact, kind, item, detail}]}`.
     pub fn to_value(&self) -> Value {
         let changes: Vec<Value> = self
             .changes
@@ -138,7 +141,12 @@ impl Report {
                 })
             })
             .collect();
-        json!({ "module": self.module, "breaking": self.is_breaking(), "changes": changes })
+        json!({
+            "module": self.module,
+            "provider": self.provider,
+            "breaking": self.is_breaking(),
+            "changes": changes,
+        })
     }
 
     /// [`Report::to_value`] as pretty-printed JSON with a final newline.
@@ -163,6 +171,7 @@ pub fn compare_files(old: &Path, new: &Path) -> Result<Report, Vec<crate::Diagno
 pub fn compare(old: &Provider, new: &Provider) -> Report {
     let mut r = Report {
         module: new.module.clone(),
+        provider: new.name.clone(),
         changes: Vec::new(),
     };
     let sides = Sides::new(old, new);

@@ -129,7 +129,7 @@ fn field(r: &mut Report, s: &Sides, o: &Field, n: &Field, item: &str) {
         r.push(Compatible, "field-wire-renamed", item, d);
     }
     let markers = |f: &Field| f.none_marker.as_ref().map(|(_, v)| v.clone());
-    if o.may_be_absent != n.may_be_absent || markers(o) != markers(n) {
+    if ot == nt && (o.may_be_absent != n.may_be_absent || markers(o) != markers(n)) {
         let d = "when the field may be absent or mean none changed (same Rust type)".to_owned();
         r.push(Compatible, "field-presence-changed", item, d);
     }
