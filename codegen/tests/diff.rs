@@ -180,3 +180,30 @@ fn the_json_report_carries_every_change() {
         })
     );
 }
+
+/// Any two valid specs compare without a panic, whatever they share: every
+/// project spec and every case against every other.
+#[test]
+fn any_two_specs_compare_without_panicking() {
+    let mut files =
+        providers_codegen::spec_files(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs"))
+            .expect("specs/");
+    files.push(dir().join("base.yaml"));
+    files.extend(providers_codegen::spec_files(&dir().join("cases")).expect("cases/"));
+    let irs: Vec<_> = files
+        .iter()
+        .map(|f| providers_codegen::analyze_file(f).expect("a valid spec").1)
+        .collect();
+    let mut breaking = 0;
+    for a in &irs {
+        for b in &irs {
+            let r = compare(a, b);
+            if r.is_breaking() {
+                breaking += 1;
+            }
+            assert!(!r.to_text().is_empty());
+        }
+    }
+    // Different providers break each other; a provider never breaks itself.
+    assert!(breaking >= irs.len() * (irs.len() - 1) / 2, "{breaking}");
+}
