@@ -8,6 +8,8 @@
 //! 4. [`emit`]: `quote!` -> `syn::File` -> prettyplease text, deterministic.
 //!
 //! [`Config`] runs it over spec files and folders; a build script calls [`Config::compile`].
+//! [`openapi`] (an OpenAPI 3.1 document) and [`diff`] (what a spec edit changes in
+//! the generated API) read the same IR.
 #![deny(missing_docs)]
 
 mod config;
