@@ -17,6 +17,7 @@ mod iak_prepaid_wire;
 mod k7_wire;
 mod load;
 mod odd_specs;
+mod openapi_wire;
 mod packaging;
 mod product_service_wire;
 mod smm_panel_v2_wire;

@@ -89,7 +89,11 @@ fn param_schema(cx: &Ctx, f: &Field) -> Value {
 /// One parameter object (`name` is the path item's name for path parameters).
 fn parameter(cx: &Ctx, f: &Field, name: &str, example: Option<&Value>) -> Value {
     let mut s = param_schema(cx, f);
+    // Said once, on the parameter.
     let description = s.as_object_mut().and_then(|o| o.remove("description"));
+    if let Some(o) = s.as_object_mut() {
+        o.remove("x-rust-name");
+    }
     let mut out = json!({
         "name": name,
         "in": location_name(f.location),
