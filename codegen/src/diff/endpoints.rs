@@ -1,6 +1,8 @@
 //! Endpoints: the `Client` methods, their arguments and setters, what they
 //! return, and what they put on the wire.
 
+use std::collections::BTreeMap;
+
 use super::{date_formats, rust_type, text_change, Impact, Report, Sides};
 use crate::ir::{Endpoint, Field, Location, Method, MAX_POSITIONAL};
 
@@ -8,14 +10,18 @@ use Impact::{Breaking, Compatible};
 
 /// Endpoints matched by method name; a removed and an added one that call
 /// the same method, path and fixed values are a rename.
-pub(crate) fn compare(r: &mut Report, s: &Sides) {
+pub(crate) fn compare<'a>(r: &mut Report, s: &Sides<'a>) {
     let (old, new) = (&s.old.endpoints, &s.new.endpoints);
+    let by_name = |es: &'a [Endpoint]| -> BTreeMap<&'a str, &'a Endpoint> {
+        es.iter().map(|e| (e.rust.as_str(), e)).collect()
+    };
+    let (old_names, new_names) = (by_name(old), by_name(new));
     let mut added: Vec<&Endpoint> = new
         .iter()
-        .filter(|n| !old.iter().any(|o| o.rust == n.rust))
+        .filter(|n| !old_names.contains_key(n.rust.as_str()))
         .collect();
     for o in old {
-        if let Some(n) = new.iter().find(|n| n.rust == o.rust) {
+        if let Some(n) = new_names.get(o.rust.as_str()) {
             endpoint(r, s, o, n);
             continue;
         }

@@ -1,6 +1,8 @@
 //! Models: structs, enums and unions, judged by how callers use them
 //! (read from a response, built for a parameter).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{date_formats, optional, rust_type, text_change, Impact, Report, Sides};
 use crate::ir::{Alternative, Field, Model, ModelKind, Variant};
 
@@ -17,8 +19,12 @@ struct Role {
 
 /// Models matched by Rust name.
 pub(crate) fn compare(r: &mut Report, s: &Sides) {
+    let names = |ms: &[Model]| -> BTreeSet<String> { ms.iter().map(|m| m.name.clone()).collect() };
+    let old_names = names(&s.old.models);
+    let new_models: BTreeMap<&str, &Model> =
+        s.new.models.iter().map(|m| (m.name.as_str(), m)).collect();
     for o in &s.old.models {
-        match s.new.models.iter().find(|n| n.name == o.name) {
+        match new_models.get(o.name.as_str()) {
             Some(n) => model(r, s, o, n),
             None => r.push(
                 Breaking,
@@ -29,7 +35,7 @@ pub(crate) fn compare(r: &mut Report, s: &Sides) {
         }
     }
     for n in &s.new.models {
-        if !s.old.models.iter().any(|o| o.name == n.name) {
+        if !old_names.contains(&n.name) {
             let d = format!("new {}", kind_name(&n.kind));
             r.push(Compatible, "type-added", n.name.clone(), d);
         }
