@@ -219,14 +219,17 @@ pub(crate) fn body_schema(cx: &Ctx, e: &Endpoint) -> Value {
     let mut dependent = Map::new();
     for f in &fields {
         let comma = e.encoding == Encoding::Json && f.style == ListStyle::Comma;
+        let deps: Vec<&str> = f.requires.iter().map(|(w, _)| w.as_str()).collect();
         let s = if comma && matches!(f.ty, Ty::List(_)) {
-            let s = super::schema::describe(comma_text(cx, f), f.doc.as_deref());
+            let mut s = super::schema::describe(comma_text(cx, f), f.doc.as_deref());
+            if !deps.is_empty() {
+                s["x-requires"] = json!(deps);
+            }
             with_rust_name(s, &f.wire, &f.rust)
         } else {
             param_schema(cx, f)
         };
         props.insert(f.wire.clone(), s);
-        let deps: Vec<&str> = f.requires.iter().map(|(w, _)| w.as_str()).collect();
         if !deps.is_empty() && deps.iter().all(|d| fields.iter().any(|g| g.wire == *d)) {
             dependent.insert(f.wire.clone(), json!(deps));
         }
