@@ -8,16 +8,20 @@
 //! 4. [`emit`]: `quote!` -> `syn::File` -> prettyplease text, deterministic.
 //!
 //! [`Config`] runs it over spec files and folders; a build script calls [`Config::compile`].
+//! [`openapi`] (an OpenAPI 3.1 document) and [`diff`] (what a spec edit changes in
+//! the generated API) read the same IR.
 #![deny(missing_docs)]
 
 mod config;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod names;
+pub mod openapi;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod spec;

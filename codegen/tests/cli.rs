@@ -188,3 +188,93 @@ fn a_closed_pipe_ends_the_output_quietly_with_the_commands_own_status() {
         assert!(!said.contains("Broken pipe"), "{what}: {said}");
     }
 }
+
+fn run(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    let out = bin().args(args).output().expect("run codegen");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn openapi_prints_one_document_or_writes_one_per_spec() {
+    let k7 = specs_dir().join("k7_antivirus.yaml");
+    let (code, out, err) = run(&["openapi".as_ref(), k7.as_os_str()]);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("stdout is the JSON document");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["x-module"], "k7_antivirus");
+
+    let (code, _, err) = run(&["openapi".as_ref(), specs_dir().as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("give `--out DIR`"), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("codegen-cli-openapi-{}", std::process::id()));
+    let (code, out, err) = run(&[
+        "openapi".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+        specs_dir().as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("wrote 5 document(s)"), "{out}");
+    for m in [
+        "iak_prepaid",
+        "k7_antivirus",
+        "product_service",
+        "smm_panel_v2",
+        "virusdie_partners",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{m}.openapi.json"))).expect("written");
+        assert!(text.starts_with("{\n"), "{m}");
+    }
+
+    let bad = scratch("openapi_bad", "provider:\n  name: Bad\nendpoints:\n  a:\n    method: GET\n    path: /a\n    response: Nope\n");
+    let (code, out, err) = run(&["openapi".as_ref(), bad.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.is_empty() && err.contains("unknown type `Nope`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn diff_exits_0_compatible_1_breaking_2_unreadable() {
+    let cases = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/diff");
+    let base = cases.join("base.yaml");
+    let added = cases.join("cases/endpoint_added.yaml");
+    let (code, out, err) = run(&["diff".as_ref(), base.as_os_str(), added.as_os_str()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("Client::cancel_order [endpoint-added]"),
+        "{out}"
+    );
+
+    let (code, out, _) = run(&[
+        "diff".as_ref(),
+        added.as_os_str(),
+        base.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(code, Some(1));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    assert_eq!(v["breaking"], true);
+    assert_eq!(v["changes"][0]["kind"], "endpoint-removed");
+
+    let bad = scratch("diff_bad", "provider: {name: x\n");
+    let (code, out, err) = run(&["diff".as_ref(), base.as_os_str(), bad.as_os_str()]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(err.contains("problem(s) found"), "{err}");
+    let (code, _, err) = run(&[
+        "diff".as_ref(),
+        base.as_os_str(),
+        added.as_os_str(),
+        "--format".as_ref(),
+        "yaml".as_ref(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--format takes text or json"), "{err}");
+}

@@ -18,6 +18,7 @@ mod k7_wire;
 mod load;
 mod mock_serve;
 mod odd_specs;
+mod openapi_wire;
 mod packaging;
 mod product_service_wire;
 mod smm_panel_v2_wire;

@@ -1,5 +1,5 @@
-//! `codegen check [PATH...]`, `codegen generate --out DIR [PATH...]`, `codegen schema`
-//! and `codegen mock [PATH...]`.
+//! `codegen check [PATH...]`, `codegen generate --out DIR [PATH...]`, `codegen schema`,
+//! `codegen mock [PATH...]`, `codegen openapi [PATH...]` and `codegen diff OLD NEW`.
 //!
 //! Output goes through [`Term`], never `println!`: a closed pipe
 //! (`codegen check | head -1`) ends the output quietly, and the exit status is
@@ -52,6 +52,26 @@ enum Command {
     Schema,
     /// Serves the specs' examples over HTTP on 127.0.0.1, like the provider would answer.
     Mock(mock::Args),
+    /// Exports specs as OpenAPI 3.1 documents (JSON): one spec to stdout, or
+    /// every spec into `--out DIR` as `<module>.openapi.json` (docs/openapi.md).
+    Openapi {
+        /// Output folder (required for more than one spec).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Spec files or folders of specs (default: `specs`).
+        paths: Vec<PathBuf>,
+    },
+    /// Compares two versions of a spec by the Rust API generated from them and
+    /// says what breaks callers. Exit status: 0 compatible, 1 breaking, 2 trouble.
+    Diff {
+        /// The old version of the spec.
+        old: PathBuf,
+        /// The new version of the spec.
+        new: PathBuf,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
@@ -155,6 +175,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli, term: &mut Term) -> ExitCode {
     match cli.command {
         Command::Mock(args) => mock::run(args, term),
+        Command::Openapi { out, paths } => openapi(term, out.as_deref(), &paths),
+        Command::Diff { old, new, format } => diff(term, &old, &new, &format),
         Command::Schema => {
             term.out(&providers_codegen::schema::schema_json());
             ExitCode::SUCCESS
@@ -238,5 +260,83 @@ fn run(cli: Cli, term: &mut Term) -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// `codegen openapi`: every spec's OpenAPI document, to stdout or into a folder.
+fn openapi(term: &mut Term, out: Option<&Path>, paths: &[PathBuf]) -> ExitCode {
+    let files = match expand(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            term.err(&format!("error: {e}\n"));
+            return ExitCode::FAILURE;
+        }
+    };
+    if out.is_none() && files.len() != 1 {
+        term.err(&format!(
+            "error: {} specs: give `--out DIR` to write one document each\n",
+            files.len()
+        ));
+        return ExitCode::FAILURE;
+    }
+    let mut diags = Vec::new();
+    let mut docs = Vec::new();
+    for f in &files {
+        match providers_codegen::openapi::document_of_file(f) {
+            Ok(d) => docs.push(d),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        print(term, &diags, std::io::stderr().is_terminal());
+        return ExitCode::FAILURE;
+    }
+    let Some(dir) = out else {
+        for (_, text) in &docs {
+            term.out(text);
+        }
+        return ExitCode::SUCCESS;
+    };
+    match providers_codegen::openapi::write(&docs, dir) {
+        Ok(()) => {
+            term.out(&format!(
+                "wrote {} document(s) to {}\n",
+                docs.len(),
+                dir.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            term.err(&format!("error: {}: {e}\n", dir.display()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `codegen diff OLD NEW`: exit status 0 when nothing breaks callers, 1 when
+/// something does, 2 when a spec cannot be read.
+fn diff(term: &mut Term, old: &Path, new: &Path, format: &str) -> ExitCode {
+    if !matches!(format, "text" | "json") {
+        term.err(&format!(
+            "error: --format takes text or json, not `{format}`\n"
+        ));
+        return ExitCode::from(2);
+    }
+    let report = match providers_codegen::diff::compare_files(old, new) {
+        Ok(r) => r,
+        Err(d) => {
+            print(term, &d, std::io::stderr().is_terminal());
+            return ExitCode::from(2);
+        }
+    };
+    if format == "json" {
+        term.out(&report.to_json());
+    } else {
+        term.out(&report.to_text());
+    }
+    if report.is_breaking() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
