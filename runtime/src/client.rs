@@ -280,6 +280,14 @@ impl fmt::Debug for Core {
     }
 }
 
+// Callbacks (`callback.rs`) are verified with the client's credentials.
+impl Core {
+    /// The credentials, and the redactor that removes them from text.
+    pub(crate) fn callback_secrets(&self) -> (&[Secret], &Redactor) {
+        (&self.credentials, &self.redactor)
+    }
+}
+
 /// The request as it goes on the wire, built once and reused by retries.
 struct Wire {
     url: reqwest::Url,

@@ -8,6 +8,7 @@ mod support;
 
 #[cfg(feature = "blocking")]
 mod blocking;
+mod callbacks;
 mod contract;
 mod diagnostics;
 mod edges;

@@ -1,5 +1,5 @@
 //! Every published crate packages: `cargo package` of the workspace (without
-//! the test-only mock) resolves the path dependencies by their versions and
+//! the test-only mock and test clients) resolves the path dependencies by their versions and
 //! finds each manifest's README and metadata. The packages are not built
 //! here (`--no-verify`): the test suite already builds the same sources.
 
@@ -17,6 +17,8 @@ fn the_published_crates_package() {
             "--workspace",
             "--exclude",
             "providers-mock",
+            "--exclude",
+            "providers-test-clients",
             "--no-verify",
             "--allow-dirty",
             "--quiet",
