@@ -1850,8 +1850,8 @@ fn callbacks(p: &Provider) -> TokenStream {
         }
 
         impl Callbacks<'_> {
-            /// Largest body accepted (default 64 KiB); a larger one is refused
-            /// unread with [`rt::CallbackError::TooLarge`].
+            /// Largest body accepted (default 64 KiB); a larger one is refused,
+            /// before it is parsed, with [`rt::CallbackError::TooLarge`].
             pub fn max_body_bytes(mut self, limit: usize) -> Self {
                 self.verifier = self.verifier.max_body_bytes(limit);
                 self
