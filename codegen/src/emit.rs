@@ -1567,6 +1567,16 @@ fn client(p: &Provider, opts: &Options) -> TokenStream {
                 self
             }
 
+            /// Adds hooks, called around every request this client sends (metrics,
+            /// logging, request ids): a type implementing [`rt::hooks::Hooks`], or a
+            /// closure through [`rt::hooks::before`] or [`rt::hooks::after`]. Hooks
+            /// run in the order they were added, never see a secret, and one that
+            /// panics is reported through `tracing` while the call goes on.
+            pub fn hooks(mut self, hooks: impl rt::hooks::Hooks) -> Self {
+                self.core.hooks(hooks);
+                self
+            }
+
             /// Checks the settings and builds the client.
             pub fn build(self) -> Result<Client, rt::BuildError> {
                 Ok(Client { core: self.core.build()? })

@@ -370,6 +370,7 @@ const BUILDER_METHODS: &[&str] = &[
     "http_client_builder",
     "max_body_bytes",
     "retry",
+    "hooks",
     "build",
 ];
 

@@ -12,6 +12,7 @@
 //!   (numbers as strings, `"-"` for none, `value | {error}` items).
 //! - [`params`]: request values before encoding.
 //! - [`callback`]: notifications the provider sends you, verified then decoded.
+//! - [`hooks`]: your code around every request (metrics, logging, request ids).
 //!
 //! Money is [`Decimal`], never `f64`. A call that moves money is never retried,
 //! and a lost answer is reported as [`Error::OutcomeUnknown`] with the caller's reference.
@@ -26,6 +27,7 @@ pub mod codec;
 pub mod dynamic;
 mod envelope;
 pub mod error;
+pub mod hooks;
 pub mod op;
 pub mod outcome;
 pub mod params;

@@ -14,6 +14,7 @@ mod diagnostics;
 mod edges;
 mod exact_numbers_wire;
 mod faults;
+mod hooks;
 mod iak_prepaid_wire;
 mod k7_wire;
 mod load;
