@@ -630,7 +630,7 @@ pub enum ExampleOutcome {
 }
 
 /// A notification the provider sends to you: an HTTP request to your URL
-/// (IAK POSTs the final result of a top-up to your callback URL).
+/// (a top-up provider POSTs the final result of a top-up to your callback URL).
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

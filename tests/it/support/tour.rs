@@ -469,6 +469,9 @@ pub fn callbacks(files: &[PathBuf], entries: &[ProviderEntry]) -> Result<Vec<Out
     Ok(out)
 }
 
+/// Which refusal a forged notification must get.
+type Expected = fn(&CallbackError) -> bool;
+
 /// A notification as the provider sends it.
 #[derive(Clone)]
 struct Notification {
@@ -625,7 +628,7 @@ fn check_callback(
         }
     };
 
-    let mut refusals: Vec<(&str, Notification, fn(&CallbackError) -> bool)> = Vec::new();
+    let mut refusals: Vec<(&str, Notification, Expected)> = Vec::new();
     let others: Vec<String> = creds.iter().map(|c| format!("{c}-other")).collect();
     refusals.push((
         "signed with other credentials",
@@ -682,7 +685,7 @@ fn check_callback(
     ));
     refusals.push((
         "not JSON",
-        with_body(c, &good, b"{\"data\": {\"ref".to_vec(), creds),
+        with_body(c, &good, b"{\"cut off\": ".to_vec(), creds),
         |e| matches!(e, CallbackError::Malformed { .. }),
     ));
     let mut refused = Vec::new();
