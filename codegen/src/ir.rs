@@ -1964,7 +1964,7 @@ impl Lowerer<'_> {
                     name: type_name,
                     doc: inline.description.clone().or_else(|| {
                         Some(format!(
-                            "The payload of the `{name}` callback, from [`Callbacks::{rust}`]."
+                            "The payload of the `{name}` callback (`client.callbacks().{rust}(...)`)."
                         ))
                     }),
                     kind: ModelKind::Struct(fields),

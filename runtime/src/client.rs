@@ -755,7 +755,9 @@ impl Core {
     async fn send_hop(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
         let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
         *req.headers_mut() = wire.headers.clone();
-        req.headers_mut().extend(hop.added.clone());
+        for (name, value) in &hop.added {
+            req.headers_mut().append(name, value.clone());
+        }
         match &wire.body {
             Some(b) if hop.with_body => *req.body_mut() = Some(b.clone().into()),
             _ => {

@@ -139,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn hmac_sha1_matches_the_published_vector() {
+        // RFC 2104 HMAC-SHA1, the widely published "quick brown fox" vector.
+        let d = digest(
+            Algorithm::HmacSha1,
+            b"key",
+            b"The quick brown fox jumps over the lazy dog",
+        );
+        assert_eq!(
+            encode(&d, DigestOutput::Hex),
+            "de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9"
+        );
+    }
+
+    #[test]
     fn fields_and_hmac() {
         let mut params = Params::new();
         params.push(Location::Body, "ref_id", Param::Str("R1".into()));

@@ -245,3 +245,82 @@ fn readme_shows_the_tested_axum_handler() {
         &this[start..end]
     );
 }
+
+// The header-signed test spec, typed: HMAC-SHA1 of the raw body in `X-Hub-Signature`.
+
+fn hub_signature(secret: &str, body: &[u8]) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("any key");
+    mac.update(body);
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha1={hex}")
+}
+
+#[test]
+fn raw_body_hmacs_are_checked_before_the_body_is_read() {
+    use providers_test_clients::hmac_webhooks::{Client, OrderCompletedCallback, OrderStatus};
+    let client = Client::builder()
+        .api_key("api-key-1")
+        .webhook_secret("whsec-2c1f")
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("client");
+    let body =
+        br#"{"order": "23501", "status": "Completed", "charge": "0.27819", "remains": "Unknown"}"#;
+    let signed = [("X-Hub-Signature", hub_signature("whsec-2c1f", body))];
+    let done = client
+        .callbacks()
+        .order_completed(&signed, body)
+        .expect("verifies");
+    assert_eq!(
+        done,
+        OrderCompletedCallback {
+            order: 23501,
+            status: OrderStatus::Completed,
+            charge: crate::support::dec("0.27819"),
+            remains: None,
+        }
+    );
+    // The same bytes with one more space are another body.
+    let spaced =
+        br#"{"order": "23501",  "status": "Completed", "charge": "0.27819", "remains": "Unknown"}"#;
+    let e = client
+        .callbacks()
+        .order_completed(&signed, spaced)
+        .unwrap_err();
+    assert!(matches!(e, CallbackError::WrongSignature { .. }), "{e:?}");
+    // Not JSON with a wrong signature: refused for the signature, unread.
+    let garbage = b"\xff\xfe not even UTF-8";
+    let e = client
+        .callbacks()
+        .order_completed(&[("x-hub-signature", "sha1=00")], garbage)
+        .unwrap_err();
+    assert!(matches!(e, CallbackError::WrongSignature { .. }), "{e:?}");
+    // ... and with the right one, it is malformed.
+    let right = [("x-hub-signature", hub_signature("whsec-2c1f", garbage))];
+    let e = client
+        .callbacks()
+        .order_completed(&right, garbage)
+        .unwrap_err();
+    assert!(matches!(e, CallbackError::Malformed { .. }), "{e:?}");
+    // Without the `sha1=` prefix, the digest alone is wrong.
+    let bare = hub_signature("whsec-2c1f", body).replace("sha1=", "");
+    let e = client
+        .callbacks()
+        .order_completed(&[("X-Hub-Signature", bare.as_str())], body)
+        .unwrap_err();
+    assert!(matches!(e, CallbackError::WrongSignature { .. }), "{e:?}");
+    let e = client
+        .callbacks()
+        .order_completed(&NO_HEADERS, body)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "hmac_webhooks.order_completed: no signature in the header `X-Hub-Signature`"
+    );
+}
