@@ -2,7 +2,9 @@
 //!
 //! Starts a mock provider in-process for every spec in `specs/`, serves each
 //! documented example, calls it through the generated client, and prints what
-//! came back and whether the request on the wire matched the spec.
+//! came back and whether the request on the wire matched the spec. Then it
+//! signs each documented callback notification with test credentials and
+//! prints what the generated verifier made of it, and of its forgeries.
 //!
 //! ```text
 //! cargo run --example mock_tour
@@ -13,7 +15,12 @@ mod tour;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let outcomes = match tour::run(std::path::Path::new("specs")).await {
+    let specs = std::path::Path::new("specs");
+    let outcomes = match tour::run(specs).await.and_then(|mut calls| {
+        let files = codegen::spec_files(specs).map_err(|e| e.to_string())?;
+        calls.extend(tour::callbacks(&files, &providers::PROVIDERS)?);
+        Ok(calls)
+    }) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -23,7 +30,9 @@ async fn main() -> std::process::ExitCode {
     println!(
         "Each line: `ok` when the call returned what the spec's example says it should \
          (a payload, or the documented provider error or pending answer) and the request \
-         on the wire matched the spec; `FAIL` with the differences otherwise.\n"
+         on the wire matched the spec; for a callback, when the signed notification \
+         decoded and its forgeries were refused (how many); `FAIL` with the differences \
+         otherwise.\n"
     );
     let mut failed = 0;
     for o in &outcomes {

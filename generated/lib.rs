@@ -21,10 +21,12 @@
 //!
 //! Every call returns [`Error`] on failure; calls that move money are never
 //! retried and report [`Error::OutcomeUnknown`] when their answer is lost.
+//! Notifications a provider sends you are verified and decoded by
+//! `client.callbacks()`, which refuses them with [`CallbackError`].
 //! The hand-written runtime is re-exported as [`runtime`].
 #![deny(missing_docs)]
 
 pub use providers_runtime as runtime;
-pub use providers_runtime::{BuildError, Decimal, Error, ItemError, Secret};
+pub use providers_runtime::{BuildError, CallbackError, Decimal, Error, ItemError, Secret};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));

@@ -265,6 +265,51 @@ pub struct Endpoint {
     pub example: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// What a callback's signature is computed over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signed {
+    /// A template over credentials, literals and payload fields.
+    Template(Vec<Piece>),
+    /// The raw request body.
+    Body,
+}
+
+/// Where a callback carries its signature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Carried {
+    /// In this payload field (wire name).
+    Field(String),
+    /// In this HTTP header.
+    Header(String),
+}
+
+/// A resolved callback: a notification the provider sends to the caller.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// Name as in the spec.
+    pub wire: String,
+    /// Method name on `Callbacks` (snake case).
+    pub rust: String,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// Payload path in the JSON body.
+    pub payload: Vec<String>,
+    /// Payload type.
+    pub ty: Ty,
+    /// Hash.
+    pub algorithm: Algorithm,
+    /// What is signed.
+    pub signed: Signed,
+    /// HMAC key (credentials and literals).
+    pub key: Vec<Piece>,
+    /// Digest text.
+    pub output: DigestOutput,
+    /// Where the signature is.
+    pub carried: Carried,
+    /// Text before the digest.
+    pub prefix: String,
+}
+
 /// A named host.
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -310,6 +355,8 @@ pub struct Provider {
     pub models: Vec<Model>,
     /// Endpoints.
     pub endpoints: Vec<Endpoint>,
+    /// Notifications the provider sends to the caller.
+    pub callbacks: Vec<Callback>,
     /// Distinct date patterns used.
     pub date_patterns: Vec<String>,
 }
@@ -323,6 +370,7 @@ const BUILDER_METHODS: &[&str] = &[
     "http_client_builder",
     "max_body_bytes",
     "retry",
+    "hooks",
     "build",
 ];
 
@@ -685,6 +733,8 @@ impl Lowerer<'_> {
             }
         }
 
+        let callbacks = self.callbacks(&endpoints);
+
         Provider {
             module,
             name: spec.provider.name.clone(),
@@ -699,6 +749,7 @@ impl Lowerer<'_> {
                 .flatten()
                 .collect(),
             endpoints,
+            callbacks,
             date_patterns: std::mem::take(&mut self.date_patterns),
         }
     }
@@ -1699,23 +1750,21 @@ impl Lowerer<'_> {
                 let template = self.template(endpoint, template_text, params, fixed, &tp);
                 let mut kp = p.to_vec();
                 kp.extend(["signature", "key"]);
-                let key = match (&sig.key, sig.algorithm) {
-                    (Some(k), Algorithm::HmacSha256) => {
-                        self.template(endpoint, k, params, fixed, &kp)
-                    }
-                    (None, Algorithm::HmacSha256) => {
+                let key = match (&sig.key, is_hmac(sig.algorithm)) {
+                    (Some(k), true) => self.template(endpoint, k, params, fixed, &kp),
+                    (None, true) => {
                         self.err(
                             &kp,
-                            "`hmac-sha256` needs a `key` template",
+                            format!("`{}` needs a `key` template", sig.algorithm.as_str()),
                             Some("e.g. `key: \"{api_secret}\"`".into()),
                         );
                         None
                     }
-                    (Some(_), _) => {
-                        self.err(&kp, "only `hmac-sha256` takes a `key`", None);
+                    (Some(_), false) => {
+                        self.err(&kp, "only `hmac-sha1` and `hmac-sha256` take a `key`", None);
                         None
                     }
-                    (None, _) => Some(Vec::new()),
+                    (None, false) => Some(Vec::new()),
                 };
                 AuthValue::Signature {
                     algorithm: sig.algorithm,
@@ -1750,6 +1799,38 @@ impl Lowerer<'_> {
         fixed: &[(Location, String, Literal)],
         at: &[&str],
     ) -> Option<Vec<Piece>> {
+        self.template_with(text, at, |lw, name| {
+            let is_field =
+                params.iter().any(|p| p.wire == name) || fixed.iter().any(|f| f.1 == name);
+            if is_field && lw.l.spec.credentials.keys().any(|k| k == name) {
+                lw.err(
+                    at,
+                    format!("`{{{name}}}` is both a credential and a request value of `{endpoint}`"),
+                    Some("rename the credential so the template says which one it means".into()),
+                );
+                None
+            } else if let Some(i) = lw.l.spec.credentials.keys().position(|k| k == name) {
+                Some(Piece::Credential(i))
+            } else if is_field {
+                Some(Piece::Field(name.to_owned()))
+            } else {
+                let mut names: Vec<&str> = lw.l.spec.credentials.keys().collect();
+                names.extend(params.iter().map(|p| p.wire.as_str()));
+                names.extend(fixed.iter().map(|f| f.1.as_str()));
+                lw.err(at, format!("the template names `{{{name}}}`, which is neither a credential nor a parameter of the endpoint `{endpoint}`"), Some(suggest(name, &names)));
+                None
+            }
+        })
+    }
+
+    /// The template language (literal text, `{name}` holes, `{{` and `}}` for
+    /// braces), with `hole` resolving each name or reporting why it cannot.
+    fn template_with(
+        &mut self,
+        text: &str,
+        at: &[&str],
+        mut hole: impl FnMut(&mut Self, &str) -> Option<Piece>,
+    ) -> Option<Vec<Piece>> {
         let mut out = Vec::new();
         let mut lit = String::new();
         let mut chars = text.chars().peekable();
@@ -1769,27 +1850,9 @@ impl Lowerer<'_> {
                     if !lit.is_empty() {
                         out.push(Piece::Lit(std::mem::take(&mut lit)));
                     }
-                    let is_field =
-                        params.iter().any(|p| p.wire == name) || fixed.iter().any(|f| f.1 == name);
-                    if is_field && self.l.spec.credentials.keys().any(|k| k == name) {
-                        self.err(
-                            at,
-                            format!("`{{{name}}}` is both a credential and a request value of `{endpoint}`"),
-                            Some("rename the credential so the template says which one it means".into()),
-                        );
-                        ok = false;
-                    } else if let Some(i) = self.l.spec.credentials.keys().position(|k| k == name) {
-                        out.push(Piece::Credential(i));
-                    } else if params.iter().any(|p| p.wire == name)
-                        || fixed.iter().any(|f| f.1 == name)
-                    {
-                        out.push(Piece::Field(name));
-                    } else {
-                        let mut names: Vec<&str> = self.l.spec.credentials.keys().collect();
-                        names.extend(params.iter().map(|p| p.wire.as_str()));
-                        names.extend(fixed.iter().map(|f| f.1.as_str()));
-                        self.err(at, format!("the template names `{{{name}}}`, which is neither a credential nor a parameter of the endpoint `{endpoint}`"), Some(suggest(&name, &names)));
-                        ok = false;
+                    match hole(self, &name) {
+                        Some(piece) => out.push(piece),
+                        None => ok = false,
                     }
                 }
                 '}' => {
@@ -1808,6 +1871,262 @@ impl Lowerer<'_> {
         }
         ok.then_some(out)
     }
+}
+
+/// Methods of the generated `Callbacks` a callback may not shadow.
+const CALLBACKS_METHODS: &[&str] = &["max_body_bytes"];
+
+impl Lowerer<'_> {
+    /// Lowers `callbacks:`: names, payload types, and how each is authenticated.
+    fn callbacks(&mut self, endpoints: &[Endpoint]) -> Vec<Callback> {
+        let spec = &self.l.spec;
+        if spec.callbacks.is_empty() {
+            return Vec::new();
+        }
+        self.claim_type("Callbacks", &["callbacks"]);
+        if let Some(e) = endpoints.iter().find(|e| e.rust == "callbacks") {
+            self.err_key(
+                &["endpoints", &e.wire],
+                format!(
+                    "the endpoint `{}` would shadow the client method `callbacks`, which this spec's callbacks need",
+                    e.wire
+                ),
+                Some("rename the endpoint".into()),
+            );
+        }
+        let names = numbered(
+            &spec
+                .callbacks
+                .keys()
+                .map(|k| (k, snake(k), true))
+                .collect::<Vec<_>>(),
+            true,
+        );
+        let mut out = Vec::new();
+        for ((name, c), (rust, n)) in spec.callbacks.iter().zip(names) {
+            let type_prefix = format!(
+                "{}{}",
+                camel_part(name),
+                n.map(|n| n.to_string()).unwrap_or_default()
+            );
+            out.push(self.callback(name, c, rust, &type_prefix));
+        }
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for c in &out {
+            if CALLBACKS_METHODS.contains(&c.rust.as_str()) {
+                self.err_key(
+                    &["callbacks", &c.wire],
+                    format!(
+                        "the callback `{}` would shadow the method `Callbacks::{}`",
+                        c.wire, c.rust
+                    ),
+                    Some("rename the callback".into()),
+                );
+            }
+            if let Some(prev) = seen.insert(c.rust.clone(), c.wire.clone()) {
+                self.err_key(
+                    &["callbacks", &c.wire],
+                    format!(
+                        "the callbacks `{prev}` and `{}` both become the method `{}`",
+                        c.wire, c.rust
+                    ),
+                    Some("rename one of them".into()),
+                );
+            }
+        }
+        out
+    }
+
+    fn callback(
+        &mut self,
+        name: &str,
+        c: &spec::Callback,
+        rust: String,
+        type_prefix: &str,
+    ) -> Callback {
+        let base = ["callbacks", name];
+        let at =
+            |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
+        let payload_at = at(&["payload"]);
+        let payload = self.path_of(c.payload.as_deref().unwrap_or(""), &payload_at);
+
+        // The payload type, as for a response; an inline one is `<Name>Callback`.
+        let type_at = at(&["type"]);
+        let type_name = format!("{type_prefix}Callback");
+        let ty = match &c.ty {
+            spec::Response::Type(t) => self
+                .ty_str(t, &type_at, None, &type_name)
+                .unwrap_or(Ty::Json),
+            spec::Response::Inline(inline) => {
+                self.claim_type(&type_name, &type_at);
+                let fields = self.fields(&type_name, &inline.fields, &type_at, false, None);
+                self.models.push(Some(Model {
+                    name: type_name,
+                    doc: inline.description.clone().or_else(|| {
+                        Some(format!(
+                            "The payload of the `{name}` callback (`client.callbacks().{rust}(...)`)."
+                        ))
+                    }),
+                    kind: ModelKind::Struct(fields),
+                }));
+                Ty::Model(self.models.len() - 1)
+            }
+        };
+        let payload_fields: Vec<String> = match &ty {
+            Ty::Model(i) => match self.models.get(*i) {
+                Some(Some(Model {
+                    kind: ModelKind::Struct(fields),
+                    ..
+                })) => fields.iter().map(|f| f.wire.clone()).collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+
+        let sig = &c.signature;
+        let sig_at = at(&["signature"]);
+        let carried = match (&sig.field, &sig.header) {
+            (Some(f), None) => {
+                if f.is_empty() {
+                    self.err(
+                        &at(&["signature", "field"]),
+                        "the signature field has no name",
+                        None,
+                    );
+                }
+                Carried::Field(f.clone())
+            }
+            (None, Some(h)) => {
+                self.header_name(h, &at(&["signature", "header"]), false, false);
+                Carried::Header(h.clone())
+            }
+            _ => {
+                self.err_key(
+                    &sig_at,
+                    "a callback signature needs exactly one of `field` (the payload field that carries it) or `header` (the header that does)",
+                    Some("e.g. `field: sign`, or `header: X-Hub-Signature`".into()),
+                );
+                Carried::Field(String::new())
+            }
+        };
+        let template_at = at(&["signature", "template"]);
+        let signed = match (&sig.template, &carried) {
+            (Some(t), _) => {
+                let pieces = self.template_with(t, &template_at, |lw, hole| {
+                    let is_field = payload_fields.iter().any(|f| f == hole);
+                    let credential = lw.l.spec.credentials.keys().position(|k| k == hole);
+                    match (credential, is_field) {
+                        (Some(_), true) => {
+                            lw.err(
+                                &template_at,
+                                format!("`{{{hole}}}` is both a credential and a field of the `{name}` payload"),
+                                Some("rename the credential so the template says which one it means".into()),
+                            );
+                            None
+                        }
+                        (Some(i), false) => Some(Piece::Credential(i)),
+                        (None, true) => Some(Piece::Field(hole.to_owned())),
+                        (None, false) => {
+                            let mut names: Vec<&str> = lw.l.spec.credentials.keys().collect();
+                            names.extend(payload_fields.iter().map(String::as_str));
+                            let hint = if payload_fields.is_empty() {
+                                "a template names credentials and the fields of the payload's `fields:`; this payload type has no fields".to_owned()
+                            } else {
+                                suggest(hole, &names)
+                            };
+                            lw.err(
+                                &template_at,
+                                format!("the template names `{{{hole}}}`, which is neither a credential nor a field of the `{name}` payload"),
+                                Some(hint),
+                            );
+                            None
+                        }
+                    }
+                });
+                pieces.map(Signed::Template)
+            }
+            (None, Carried::Header(_)) => Some(Signed::Body),
+            (None, Carried::Field(_)) => {
+                self.err_key(
+                    &sig_at,
+                    "a signature carried in a payload field needs a `template`: the body that carries it cannot sign itself",
+                    Some("e.g. `template: \"{username}{api_key}{ref_id}\"` (credentials and payload fields)".into()),
+                );
+                None
+            }
+        };
+        let key_at = at(&["signature", "key"]);
+        let key = match (&sig.key, is_hmac(sig.algorithm)) {
+            (Some(k), true) => self.template_with(k, &key_at, |lw, hole| {
+                match lw.l.spec.credentials.keys().position(|k| k == hole) {
+                    Some(i) => Some(Piece::Credential(i)),
+                    None => {
+                        let names: Vec<&str> = lw.l.spec.credentials.keys().collect();
+                        lw.err(
+                            &key_at,
+                            format!("the HMAC key names `{{{hole}}}`, which is not a credential"),
+                            Some(suggest(hole, &names)),
+                        );
+                        None
+                    }
+                }
+            }),
+            (None, true) => {
+                self.err_key(
+                    &sig_at,
+                    format!("`{}` needs a `key` template", sig.algorithm.as_str()),
+                    Some("e.g. `key: \"{webhook_secret}\"` (a declared credential)".into()),
+                );
+                None
+            }
+            (Some(_), false) => {
+                self.err(
+                    &key_at,
+                    "only `hmac-sha1` and `hmac-sha256` take a `key`",
+                    None,
+                );
+                None
+            }
+            (None, false) => Some(Vec::new()),
+        };
+        if signed == Some(Signed::Body) && !is_hmac(sig.algorithm) {
+            self.err(
+                &at(&["signature", "algorithm"]),
+                format!(
+                    "a signature of the raw body must be an HMAC: `{}` of the body needs no secret, so anyone could compute it",
+                    sig.algorithm.as_str()
+                ),
+                Some("use `hmac-sha1` or `hmac-sha256` with a `key` naming the shared secret".into()),
+            );
+        } else if let (Some(Signed::Template(t)), Some(k)) = (&signed, &key) {
+            let secret = t.iter().chain(k).any(|p| matches!(p, Piece::Credential(_)));
+            if !secret {
+                self.err_key(
+                    &sig_at,
+                    "the signature uses no credential, so anyone could compute it",
+                    Some("name the shared secret in the `template` (`{api_key}`) or in an HMAC `key`".into()),
+                );
+            }
+        }
+        Callback {
+            wire: name.to_owned(),
+            rust,
+            doc: c.description.clone(),
+            payload,
+            ty,
+            algorithm: sig.algorithm,
+            signed: signed.unwrap_or(Signed::Body),
+            key: key.unwrap_or_default(),
+            output: sig.output.unwrap_or(DigestOutput::Hex),
+            carried,
+            prefix: sig.prefix.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The HMACs, which take a `key`.
+fn is_hmac(a: Algorithm) -> bool {
+    matches!(a, Algorithm::HmacSha1 | Algorithm::HmacSha256)
 }
 
 fn contains_date(t: &Ty) -> bool {

@@ -665,6 +665,9 @@ const ENTRY_MAPS: &[(&str, &str, LooksLike)] = &[
     ("credentials", "a credential", |v| {
         entry::<crate::spec::Credential>(v)
     }),
+    ("callbacks", "a callback", |v| {
+        entry::<crate::spec::Callback>(v)
+    }),
 ];
 
 /// `v` is a non-empty mapping that reads as a `T`.

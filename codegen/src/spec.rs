@@ -135,6 +135,10 @@ pub struct Spec {
     pub models: Ordered<Model>,
     /// The operations, by name (the Rust method name is derived from it).
     pub endpoints: Ordered<Endpoint>,
+    /// Notifications the provider sends to you (HTTP requests to your URL), by
+    /// name: their payload type and how they are authenticated.
+    #[serde(default)]
+    pub callbacks: Ordered<Callback>,
 }
 
 /// `provider:` block.
@@ -223,12 +227,12 @@ pub struct AuthPlacement {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
-    /// `md5`, `sha1`, `sha256` or `hmac-sha256`.
+    /// `md5`, `sha1`, `sha256`, `hmac-sha1` or `hmac-sha256`.
     pub algorithm: Algorithm,
     /// The text hashed: literal text with `{name}` holes naming credentials or
     /// request fields (wire names). Endpoints may override it (`signatures:`).
     pub template: String,
-    /// For `hmac-sha256`: the key, a template like `template`.
+    /// For `hmac-sha1` and `hmac-sha256`: the key, a template like `template`.
     #[serde(default)]
     pub key: Option<String>,
     /// How the digest is written: `hex` (default, lowercase), `hex-upper` or `base64`.
@@ -247,8 +251,23 @@ pub enum Algorithm {
     Sha1,
     /// SHA-256.
     Sha256,
+    /// HMAC with SHA-1; needs `key`.
+    HmacSha1,
     /// HMAC with SHA-256; needs `key`.
     HmacSha256,
+}
+
+impl Algorithm {
+    /// The name a spec writes (`hmac-sha256`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Md5 => "md5",
+            Self::Sha1 => "sha1",
+            Self::Sha256 => "sha256",
+            Self::HmacSha1 => "hmac-sha1",
+            Self::HmacSha256 => "hmac-sha256",
+        }
+    }
 }
 
 /// Digest text encodings.
@@ -262,6 +281,17 @@ pub enum DigestOutput {
     HexUpper,
     /// Standard base64 with padding.
     Base64,
+}
+
+impl DigestOutput {
+    /// The name a spec writes (`hex-upper`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hex => "hex",
+            Self::HexUpper => "hex-upper",
+            Self::Base64 => "base64",
+        }
+    }
 }
 
 /// Body encodings.
@@ -621,6 +651,75 @@ pub enum ExampleOutcome {
     Error,
     /// The call reports "pending".
     Pending,
+}
+
+/// A notification the provider sends to you: an HTTP request to your URL
+/// (a top-up provider POSTs the final result of a top-up to your callback URL).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Callback {
+    /// Becomes the rustdoc of the verifier method.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Dotted path of the payload in the JSON body (`data`); absent: the whole body.
+    #[serde(default)]
+    pub payload: Option<String>,
+    /// The payload type: a type expression, or an inline struct (`fields:`).
+    /// Decoded as leniently as responses (numbers sent as strings).
+    #[serde(rename = "type")]
+    pub ty: Response,
+    /// How the notification proves it comes from the provider.
+    pub signature: CallbackSignature,
+    /// Documented notifications (unsigned: the tests sign them): they drive
+    /// `codegen check` and the contract tests.
+    #[serde(default)]
+    pub examples: Vec<CallbackExample>,
+}
+
+/// How a callback is authenticated: a signature over payload fields carried in
+/// a payload field (`field`), or an HMAC of the raw body carried in a header
+/// (`header`).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSignature {
+    /// `md5`, `sha1`, `sha256`, `hmac-sha1` or `hmac-sha256` (a header
+    /// signature is always an HMAC).
+    pub algorithm: Algorithm,
+    /// With `field`: the text hashed, literal text with `{name}` holes naming
+    /// credentials or payload fields (wire names). Not with `header`: there the
+    /// raw body is what is signed.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// For `hmac-sha1` and `hmac-sha256`: the key, a template naming credentials.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// How the digest is written: `hex` (default; either case is accepted) or `base64`.
+    #[serde(default)]
+    pub output: Option<DigestOutput>,
+    /// The payload field that carries the signature (`sign`).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The header that carries the signature (`X-Hub-Signature`).
+    #[serde(default)]
+    pub header: Option<String>,
+    /// Text before the digest in the field or header (`sha1=`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+}
+
+/// One documented notification.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallbackExample {
+    /// A short label.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The JSON body the provider sends. Its signature (if the documented one
+    /// is shown) is replaced by the tests with one computed from test credentials.
+    pub body: serde_json::Value,
 }
 
 #[cfg(test)]

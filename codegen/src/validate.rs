@@ -26,7 +26,54 @@ pub fn check(l: &Loaded, p: &Provider) -> Vec<Diagnostic> {
             examples(l, p, e, spec_e, &mut out);
         }
     }
+    callback_examples(l, p, &mut out);
     out
+}
+
+/// Each documented notification has its payload where the callback says, of
+/// its declared type.
+fn callback_examples(l: &Loaded, p: &Provider, out: &mut Vec<Diagnostic>) {
+    for c in &p.callbacks {
+        let Some(spec_c) = l.spec.callbacks.get(&c.wire) else {
+            continue;
+        };
+        for (i, ex) in spec_c.examples.iter().enumerate() {
+            let idx = i.to_string();
+            let path = [
+                "callbacks",
+                c.wire.as_str(),
+                "examples",
+                idx.as_str(),
+                "body",
+            ];
+            match at(&ex.body, &c.payload) {
+                None => out.push(
+                    l.at(
+                        &path,
+                        format!(
+                            "the payload path `{}` points nowhere in this example",
+                            c.payload.join(".")
+                        ),
+                    )
+                    .with_hint("check the callback's `payload` against the documented body"),
+                ),
+                Some(payload) => {
+                    if let Err(m) = value(p, &c.ty, payload, "payload") {
+                        let mut path: Vec<&str> = path.to_vec();
+                        path.extend(c.payload.iter().map(String::as_str));
+                        path.extend(m.at.iter().map(String::as_str));
+                        out.push(l.at_nested(
+                            &path,
+                            format!(
+                                "the example notification does not match the callback's type: {}",
+                                m.message
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Struct fields and union alternatives hold their type inline, so a cycle

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::codec::Codec;
 use crate::envelope::Body;
 use crate::error::{BodyExcerpt, BuildError, Error, ErrorKind};
+use crate::hooks::{AttemptOutcome, HookList, Hooks, Sending};
 use crate::op::{AuthValue, Encoding, Lit, Location, Method, Operation, Segment};
 use crate::outcome::{self, BodyRead, CallKind, Happened, Redirect, Verdict};
 use crate::params::{write_json_string, Param, Params};
@@ -90,6 +91,7 @@ pub struct CoreBuilder {
     http: Option<reqwest::ClientBuilder>,
     max_body: usize,
     retry: RetryPolicy,
+    hooks: HookList,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -123,6 +125,7 @@ impl CoreBuilder {
             http: None,
             max_body: DEFAULT_MAX_BODY,
             retry: RetryPolicy::default(),
+            hooks: HookList::default(),
         }
     }
 
@@ -182,6 +185,11 @@ impl CoreBuilder {
     /// Retry policy for idempotent calls.
     pub fn retry(&mut self, policy: RetryPolicy) {
         self.retry = policy;
+    }
+
+    /// Adds hooks, called around every request (after the ones added before).
+    pub fn hooks(&mut self, hooks: impl Hooks) {
+        self.hooks.push(std::sync::Arc::new(hooks));
     }
 
     /// Applies all of `settings`.
@@ -247,6 +255,7 @@ impl CoreBuilder {
             max_body: self.max_body,
             timeout: self.timeout,
             retry: self.retry,
+            hooks: self.hooks,
         })
     }
 }
@@ -265,6 +274,7 @@ pub struct Core {
     max_body: usize,
     timeout: Duration,
     retry: RetryPolicy,
+    hooks: HookList,
 }
 
 impl fmt::Debug for Core {
@@ -276,7 +286,16 @@ impl fmt::Debug for Core {
             .field("max_body", &self.max_body)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("hooks", &self.hooks)
             .finish_non_exhaustive()
+    }
+}
+
+// Callbacks (`callback.rs`) are verified with the client's credentials.
+impl Core {
+    /// The credentials, and the redactor that removes them from text.
+    pub(crate) fn callback_secrets(&self) -> (&[Secret], &Redactor) {
+        (&self.credentials, &self.redactor)
     }
 }
 
@@ -298,6 +317,8 @@ struct Hop {
     method: reqwest::Method,
     /// Sends the wire body (a 303, or a 301/302 after a POST, turns into a GET without it).
     with_body: bool,
+    /// Headers the hooks added to this request.
+    added: HeaderMap,
 }
 
 /// What one request got to, filled in as it goes: when the deadline cuts it
@@ -379,6 +400,7 @@ impl Core {
             url: wire.url.clone(),
             method: method(op.method),
             with_body: true,
+            added: HeaderMap::new(),
         };
         let mut hop = first();
         let mut redirects = 0usize;
@@ -387,6 +409,17 @@ impl Core {
         span.record("attempt", attempt);
         loop {
             let mut progress = Progress::default();
+            // Hooks (hooks.rs) see the request, without secrets, and may add headers.
+            let sending = Sending {
+                method: &hop.method,
+                url: &hop.url,
+                headers: &wire.headers,
+                secrets: &wire.secrets,
+            };
+            hop.added = self
+                .hooks
+                .before(op, attempt, sending, || self.redactor(op, &wire));
+            let sent_at = Instant::now();
             let timed_out =
                 tokio::time::timeout(self.timeout, self.send_hop(&hop, &wire, &mut progress))
                     .await
@@ -414,12 +447,32 @@ impl Core {
             match outcome::decide(kind, happened) {
                 Verdict::Judge => {
                     span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                    return self.judge::<T, C>(op, kind, &wire, &facts);
+                    let judged = self.judge::<T, C>(op, kind, &wire, &facts);
+                    let outcome = match &judged {
+                        Ok(_) => AttemptOutcome::Success,
+                        Err(error) => AttemptOutcome::Failed {
+                            error,
+                            retrying: false,
+                        },
+                    };
+                    self.hooks
+                        .after(op, attempt, progress.status, sent_at.elapsed(), outcome);
+                    return judged;
                 }
                 Verdict::Follow => {
                     let (Some(url), Some(status)) = (target.clone(), progress.status) else {
-                        return Err(self.error(op, &wire, ErrorKind::Redirect, &facts));
+                        let e = self.error(op, &wire, ErrorKind::Redirect, &facts);
+                        let outcome = AttemptOutcome::Failed {
+                            error: &e,
+                            retrying: false,
+                        };
+                        self.hooks
+                            .after(op, attempt, progress.status, sent_at.elapsed(), outcome);
+                        return Err(e);
                     };
+                    let followed = AttemptOutcome::Redirected;
+                    self.hooks
+                        .after(op, attempt, Some(status), sent_at.elapsed(), followed);
                     let to_get = status == 303
                         || (matches!(status, 301 | 302) && hop.method == reqwest::Method::POST);
                     hop = Hop {
@@ -430,12 +483,20 @@ impl Core {
                             hop.method
                         },
                         with_body: hop.with_body && !to_get,
+                        added: HeaderMap::new(),
                     };
                     redirects += 1;
                 }
                 Verdict::Fail { kind: k, retry } => {
                     let e = self.error(op, &wire, k, &facts);
-                    if !retry || attempt > retries {
+                    let retrying = retry && attempt <= retries;
+                    let outcome = AttemptOutcome::Failed {
+                        error: &e,
+                        retrying,
+                    };
+                    self.hooks
+                        .after(op, attempt, progress.status, sent_at.elapsed(), outcome);
+                    if !retrying {
                         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                         return Err(e);
                     }
@@ -694,6 +755,9 @@ impl Core {
     async fn send_hop(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
         let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
         *req.headers_mut() = wire.headers.clone();
+        for (name, value) in &hop.added {
+            req.headers_mut().append(name, value.clone());
+        }
         match &wire.body {
             Some(b) if hop.with_body => *req.body_mut() = Some(b.clone().into()),
             _ => {

@@ -40,6 +40,12 @@ pub enum DynError {
     /// The call itself failed.
     #[error(transparent)]
     Call(#[from] Error),
+    /// The provider has no callback of that name.
+    #[error("unknown callback `{0}`")]
+    UnknownCallback(String),
+    /// The notification was refused.
+    #[error(transparent)]
+    Callback(#[from] crate::callback::CallbackError),
 }
 
 /// The future a [`JsonClient`] returns.
@@ -68,6 +74,33 @@ where
 pub trait JsonClient: Send + Sync + std::fmt::Debug {
     /// Calls `endpoint` with `params` (wire names) and returns the payload as JSON.
     fn call<'a>(&'a self, endpoint: &'a str, params: serde_json::Value) -> BoxFuture<'a>;
+
+    /// Verifies a notification of the callback `name` (its spec name) and
+    /// returns its payload as JSON. A provider without callbacks knows none.
+    fn callback(
+        &self,
+        name: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<serde_json::Value, DynError> {
+        let _ = (headers, body);
+        Err(DynError::UnknownCallback(name.to_owned()))
+    }
+}
+
+/// Writes a verified callback payload as JSON, fields declared `secret: true`
+/// as `"***"` (like [`payload`]).
+pub fn callback_payload<T: serde::Serialize>(
+    cb: &crate::callback::Callback,
+    verified: Result<T, crate::callback::CallbackError>,
+) -> Result<serde_json::Value, DynError> {
+    let mut v = serde_json::to_value(verified?).map_err(|e| DynError::Payload {
+        provider: cb.provider,
+        endpoint: cb.name.to_owned(),
+        reason: e.to_string(),
+    })?;
+    crate::secret::mask_json(&mut v, cb.secret_fields, &|_| None);
+    Ok(v)
 }
 
 /// Builds a client for a base URL, credentials by name, and settings.

@@ -11,6 +11,8 @@
 //! - [`codec`]: lenient decoders for the ways these APIs lie about types
 //!   (numbers as strings, `"-"` for none, `value | {error}` items).
 //! - [`params`]: request values before encoding.
+//! - [`callback`]: notifications the provider sends you, verified then decoded.
+//! - [`hooks`]: your code around every request (metrics, logging, request ids).
 //!
 //! Money is [`Decimal`], never `f64`. A call that moves money is never retried,
 //! and a lost answer is reported as [`Error::OutcomeUnknown`] with the caller's reference.
@@ -19,11 +21,13 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod call;
+pub mod callback;
 pub mod client;
 pub mod codec;
 pub mod dynamic;
 mod envelope;
 pub mod error;
+pub mod hooks;
 pub mod op;
 pub mod outcome;
 pub mod params;
@@ -32,6 +36,7 @@ mod sign;
 pub mod with;
 
 pub use call::{CallFuture, Request};
+pub use callback::CallbackError;
 pub use client::{Core, CoreBuilder};
 pub use error::{BuildError, Error, ErrorKind, ItemError};
 pub use rust_decimal::Decimal;

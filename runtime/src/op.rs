@@ -126,6 +126,8 @@ pub enum Algorithm {
     Sha1,
     /// SHA-256
     Sha256,
+    /// HMAC-SHA1
+    HmacSha1,
     /// HMAC-SHA256
     HmacSha256,
 }

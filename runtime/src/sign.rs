@@ -14,6 +14,29 @@ fn render(
     params: &Params,
     fixed: &[(crate::op::Location, &str, Lit)],
 ) -> String {
+    render_with(pieces, credentials, |name| {
+        if let Some(p) = params.get(name) {
+            Some(p.to_text())
+        } else {
+            fixed
+                .iter()
+                .find(|(_, n, _)| *n == name)
+                .map(|(_, _, lit)| match lit {
+                    Lit::Bool(b) => b.to_string(),
+                    Lit::Int(i) => i.to_string(),
+                    Lit::Str(s) => (*s).to_owned(),
+                })
+        }
+    })
+}
+
+/// Writes a template whose `{field}` holes `field` fills (empty text when it
+/// has no value): request values for outgoing calls, payload fields for callbacks.
+pub(crate) fn render_with(
+    pieces: &[Piece],
+    credentials: &[Secret],
+    field: impl Fn(&str) -> Option<String>,
+) -> String {
     let mut out = String::new();
     for piece in pieces {
         match piece {
@@ -24,19 +47,44 @@ fn render(
                 }
             }
             Piece::Field(name) => {
-                if let Some(p) = params.get(name) {
-                    out.push_str(&p.to_text());
-                } else if let Some((_, _, lit)) = fixed.iter().find(|(_, n, _)| n == name) {
-                    match lit {
-                        Lit::Bool(b) => out.push_str(&b.to_string()),
-                        Lit::Int(i) => out.push_str(&i.to_string()),
-                        Lit::Str(s) => out.push_str(s),
-                    }
+                if let Some(text) = field(name) {
+                    out.push_str(&text);
                 }
             }
         }
     }
     out
+}
+
+/// The digest of `text` (with `key` for the HMACs; plain hashes ignore it).
+pub(crate) fn digest(algorithm: Algorithm, key: &[u8], text: &[u8]) -> Vec<u8> {
+    // HMAC accepts keys of any length, so `new_from_slice` cannot fail; an
+    // empty digest (which matches nothing) is the answer if it ever did.
+    fn hmac<M: Mac + hmac::digest::KeyInit>(key: &[u8], text: &[u8]) -> Vec<u8> {
+        match <M as hmac::digest::KeyInit>::new_from_slice(key) {
+            Ok(mut mac) => {
+                mac.update(text);
+                mac.finalize().into_bytes().to_vec()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+    match algorithm {
+        Algorithm::Md5 => md5::Md5::digest(text).to_vec(),
+        Algorithm::Sha1 => sha1::Sha1::digest(text).to_vec(),
+        Algorithm::Sha256 => sha2::Sha256::digest(text).to_vec(),
+        Algorithm::HmacSha1 => hmac::<Hmac<sha1::Sha1>>(key, text),
+        Algorithm::HmacSha256 => hmac::<Hmac<sha2::Sha256>>(key, text),
+    }
+}
+
+/// `digest` written as the spec says.
+pub(crate) fn encode(digest: &[u8], output: DigestOutput) -> String {
+    match output {
+        DigestOutput::Hex => hex(digest, false),
+        DigestOutput::HexUpper => hex(digest, true),
+        DigestOutput::Base64 => base64::engine::general_purpose::STANDARD.encode(digest),
+    }
 }
 
 /// Computes a signature for one request.
@@ -47,27 +95,11 @@ pub(crate) fn compute(
     fixed: &[(crate::op::Location, &str, Lit)],
 ) -> String {
     let text = render(sig.template, credentials, params, fixed);
-    let digest: Vec<u8> = match sig.algorithm {
-        Algorithm::Md5 => md5::Md5::digest(text.as_bytes()).to_vec(),
-        Algorithm::Sha1 => sha1::Sha1::digest(text.as_bytes()).to_vec(),
-        Algorithm::Sha256 => sha2::Sha256::digest(text.as_bytes()).to_vec(),
-        Algorithm::HmacSha256 => {
-            let key = render(sig.key, credentials, params, fixed);
-            match Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) {
-                Ok(mut mac) => {
-                    mac.update(text.as_bytes());
-                    mac.finalize().into_bytes().to_vec()
-                }
-                // HMAC accepts keys of any length; this arm cannot be reached.
-                Err(_) => Vec::new(),
-            }
-        }
-    };
-    match sig.output {
-        DigestOutput::Hex => hex(&digest, false),
-        DigestOutput::HexUpper => hex(&digest, true),
-        DigestOutput::Base64 => base64::engine::general_purpose::STANDARD.encode(digest),
-    }
+    let key = render(sig.key, credentials, params, fixed);
+    encode(
+        &digest(sig.algorithm, key.as_bytes(), text.as_bytes()),
+        sig.output,
+    )
 }
 
 fn hex(bytes: &[u8], upper: bool) -> String {
@@ -103,6 +135,20 @@ mod tests {
         assert_eq!(
             compute(&sig, &creds, &Params::new(), &[]),
             "27882da9e13373a99d0ee817a740e753"
+        );
+    }
+
+    #[test]
+    fn hmac_sha1_matches_the_published_vector() {
+        // RFC 2104 HMAC-SHA1, the widely published "quick brown fox" vector.
+        let d = digest(
+            Algorithm::HmacSha1,
+            b"key",
+            b"The quick brown fox jumps over the lazy dog",
+        );
+        assert_eq!(
+            encode(&d, DigestOutput::Hex),
+            "de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9"
         );
     }
 

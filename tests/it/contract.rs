@@ -32,6 +32,35 @@ async fn every_example_of_every_spec_round_trips() {
     );
 }
 
+/// Every documented notification of every callback of every spec verifies and
+/// decodes when signed as the spec says, and is refused (with the matching
+/// error, showing no credential) when signed with other credentials, unsigned,
+/// altered, too large or not JSON.
+#[test]
+fn every_callback_example_verifies_and_forgeries_are_refused() {
+    let files = codegen::spec_files(std::path::Path::new("specs")).expect("specs");
+    let outcomes = tour::callbacks(&files, &providers::PROVIDERS).expect("specs load");
+    assert!(!outcomes.is_empty(), "no spec documents a callback");
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.problems.is_empty())
+        .map(|o| {
+            format!(
+                "{} ({}):\n  - {}",
+                o.label,
+                o.summary,
+                o.problems.join("\n  - ")
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} notification(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn every_spec_is_compiled_into_the_crate() {
     let files = codegen::spec_files(std::path::Path::new("specs")).expect("specs");

@@ -8,11 +8,13 @@ mod support;
 
 #[cfg(feature = "blocking")]
 mod blocking;
+mod callbacks;
 mod contract;
 mod diagnostics;
 mod edges;
 mod exact_numbers_wire;
 mod faults;
+mod hooks;
 mod iak_prepaid_wire;
 mod k7_wire;
 mod load;

@@ -1,7 +1,7 @@
-//! Every published crate packages: `cargo package` of the workspace resolves
-//! the path dependencies by their versions (the generator's `mock` feature
-//! needs `providers-mock`, so it is published too) and finds each manifest's
-//! README and metadata. The packages are not built
+//! Every published crate packages: `cargo package` of the workspace (without
+//! the test-only client crate) resolves the path dependencies by their versions
+//! (the generator's `mock` feature needs `providers-mock`, so it is published
+//! too) and finds each manifest's README and metadata. The packages are not built
 //! here (`--no-verify`): the test suite already builds the same sources.
 
 use std::path::PathBuf;
@@ -16,6 +16,8 @@ fn the_published_crates_package() {
         .args([
             "package",
             "--workspace",
+            "--exclude",
+            "providers-test-clients",
             "--no-verify",
             "--allow-dirty",
             "--quiet",

@@ -532,7 +532,7 @@ pub(crate) fn check(
                 sign::compute(*algorithm, template, key, *output, creds, &values),
                 format!(
                     "{} of `{}`",
-                    sign::algorithm_name(*algorithm),
+                    algorithm.as_str(),
                     sign::template_text(template, &cred_names)
                 ),
             ),

@@ -26,7 +26,7 @@
 
 mod check;
 mod fault;
-mod sign;
+pub mod sign;
 #[cfg(test)]
 mod tests;
 

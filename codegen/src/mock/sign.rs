@@ -11,7 +11,7 @@ use crate::ir::{Algorithm, DigestOutput, Piece};
 
 /// The template's text: literals, credentials (by index) and request values
 /// as sent (a value the request lacks contributes nothing, as on the client).
-pub(crate) fn render(
+pub fn render(
     pieces: &[Piece],
     credentials: &[String],
     values: &BTreeMap<String, String>,
@@ -38,16 +38,6 @@ pub(crate) fn template_text(pieces: &[Piece], credential_names: &[&str]) -> Stri
         .collect()
 }
 
-/// The algorithm as a spec names it.
-pub(crate) fn algorithm_name(a: Algorithm) -> &'static str {
-    match a {
-        Algorithm::Md5 => "md5",
-        Algorithm::Sha1 => "sha1",
-        Algorithm::Sha256 => "sha256",
-        Algorithm::HmacSha256 => "hmac-sha256",
-    }
-}
-
 /// The digest text of `template` (keyed by `key` for HMAC).
 pub(crate) fn compute(
     algorithm: Algorithm,
@@ -58,22 +48,34 @@ pub(crate) fn compute(
     values: &BTreeMap<String, String>,
 ) -> String {
     let input = render(template, credentials, values);
-    let digest: Vec<u8> = match algorithm {
-        Algorithm::Md5 => md5::Md5::digest(input.as_bytes()).to_vec(),
-        Algorithm::Sha1 => sha1::Sha1::digest(input.as_bytes()).to_vec(),
-        Algorithm::Sha256 => sha2::Sha256::digest(input.as_bytes()).to_vec(),
-        Algorithm::HmacSha256 => {
-            let key = render(key, credentials, values);
-            match hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) {
-                Ok(mut mac) => {
-                    mac.update(input.as_bytes());
-                    mac.finalize().into_bytes().to_vec()
-                }
-                // HMAC takes keys of any length; nothing to compare against otherwise.
-                Err(_) => Vec::new(),
+    let key = render(key, credentials, values);
+    encode(&digest(algorithm, key.as_bytes(), input.as_bytes()), output)
+}
+
+/// The raw digest of `input` (`key` is used by the HMAC algorithms only).
+pub fn digest(algorithm: Algorithm, key: &[u8], input: &[u8]) -> Vec<u8> {
+    fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], input: &[u8]) -> Vec<u8> {
+        // HMAC takes keys of any length, so this never fails in practice;
+        // an empty digest then matches nothing.
+        match <M as Mac>::new_from_slice(key) {
+            Ok(mut m) => {
+                m.update(input);
+                m.finalize().into_bytes().to_vec()
             }
+            Err(_) => Vec::new(),
         }
-    };
+    }
+    match algorithm {
+        Algorithm::Md5 => md5::Md5::digest(input).to_vec(),
+        Algorithm::Sha1 => sha1::Sha1::digest(input).to_vec(),
+        Algorithm::Sha256 => sha2::Sha256::digest(input).to_vec(),
+        Algorithm::HmacSha1 => mac::<hmac::Hmac<sha1::Sha1>>(key, input),
+        Algorithm::HmacSha256 => mac::<hmac::Hmac<sha2::Sha256>>(key, input),
+    }
+}
+
+/// A digest as text: lower or upper hex, or standard base64.
+pub fn encode(digest: &[u8], output: DigestOutput) -> String {
     match output {
         DigestOutput::Hex => digest.iter().map(|b| format!("{b:02x}")).collect(),
         DigestOutput::HexUpper => digest.iter().map(|b| format!("{b:02X}")).collect(),

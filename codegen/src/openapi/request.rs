@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 use super::schema::{field_schema, ty_schema, with_rust_name, Dir};
 use super::Ctx;
 use crate::ir::{
-    Algorithm, Auth, AuthValue, DigestOutput, Encoding, Endpoint, Field, ListStyle, Location,
-    Method, ModelKind, Piece, Provider, Ty,
+    Auth, AuthValue, Encoding, Endpoint, Field, ListStyle, Location, Method, ModelKind, Piece,
+    Provider, Ty,
 };
 use crate::spec::Literal;
 
@@ -323,17 +323,8 @@ fn signature(p: &Provider, a: &Auth) -> Value {
     else {
         return Value::Null;
     };
-    let algorithm = match algorithm {
-        Algorithm::Md5 => "md5",
-        Algorithm::Sha1 => "sha1",
-        Algorithm::Sha256 => "sha256",
-        Algorithm::HmacSha256 => "hmac-sha256",
-    };
-    let output = match output {
-        DigestOutput::Hex => "hex",
-        DigestOutput::HexUpper => "hex-upper",
-        DigestOutput::Base64 => "base64",
-    };
+    let algorithm = algorithm.as_str();
+    let output = output.as_str();
     let mut s = json!({
         "algorithm": algorithm,
         "template": template_text(p, template),
