@@ -13,6 +13,7 @@ mod diagnostics;
 mod edges;
 mod exact_numbers_wire;
 mod faults;
+mod iak_postpaid_wire;
 mod iak_prepaid_wire;
 mod k7_wire;
 mod load;

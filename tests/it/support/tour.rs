@@ -70,7 +70,7 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
                     ex.name.clone().unwrap_or_else(|| i.to_string())
                 );
                 let status = ex.response.status.unwrap_or(200);
-                server.push(Reply::json(status, ex.response.body.to_string()));
+                server.push(reply(&ex.response));
                 let params = Value::Object(ex.request.clone().unwrap_or_default());
                 let result = client.call(&e.wire, params.clone()).await;
                 let mut problems = Vec::new();
@@ -85,7 +85,7 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
                 let summary = check_result(
                     e,
                     ex.response.outcome.unwrap_or(ExampleOutcome::Ok),
-                    &ex.response.body,
+                    &ex.response,
                     status,
                     result,
                     &mut problems,
@@ -99,6 +99,36 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
         }
     }
     Ok(out)
+}
+
+/// The example's answer: its JSON body, or with a `content_type` that text as sent.
+fn reply(r: &codegen::spec::ExampleResponse) -> Reply {
+    let status = r.status.unwrap_or(200);
+    match (&r.content_type, &r.body) {
+        (None, body) => Reply::json(status, body.to_string()),
+        (Some(ct), Value::String(text)) if !is_json_type(ct) => {
+            Reply::text(status, ct, text.clone())
+        }
+        (Some(ct), body) => Reply::text(status, ct, body.to_string()),
+    }
+}
+
+fn is_json_type(ct: &str) -> bool {
+    let m = ct
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || m == "text/json" || m.ends_with("+json")
+}
+
+/// The bytes `reply` serves for an example.
+fn served(r: &codegen::spec::ExampleResponse) -> Vec<u8> {
+    match (&r.content_type, &r.body) {
+        (Some(ct), Value::String(text)) if !is_json_type(ct) => text.clone().into_bytes(),
+        (_, body) => body.to_string().into_bytes(),
+    }
 }
 
 fn at<'a>(v: &'a Value, path: &[String]) -> Option<&'a Value> {
@@ -122,13 +152,35 @@ fn same(expected: &str, got: &str) -> bool {
 fn check_result(
     e: &ir::Endpoint,
     outcome: ExampleOutcome,
-    body: &Value,
+    response: &codegen::spec::ExampleResponse,
     status: u16,
     result: Result<Value, DynError>,
     problems: &mut Vec<String>,
 ) -> String {
+    let body = &response.body;
     let expect_text = |p: &Option<Vec<String>>| p.as_ref().and_then(|p| at(body, p)).map(text);
     match (outcome, result) {
+        (ExampleOutcome::Ok, Ok(v)) if e.response == ir::Ty::Binary => {
+            // The document as served, byte for byte, with its content type.
+            let got = v["base64"]
+                .as_str()
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+            let bytes = served(response);
+            if got.as_deref() != Some(bytes.as_slice()) {
+                problems.push(format!(
+                    "the document's bytes differ from the {} served",
+                    bytes.len()
+                ));
+            }
+            let ct = response
+                .content_type
+                .as_deref()
+                .unwrap_or("application/json");
+            if v["content_type"].as_str() != Some(ct) {
+                problems.push(format!("content type {}, served {ct:?}", v["content_type"]));
+            }
+            format!("document {ct}, {} bytes", bytes.len())
+        }
         (ExampleOutcome::Ok, Ok(v)) => {
             if v.is_null() && !matches!(e.response, ir::Ty::Json) {
                 problems.push("the payload decoded to null".into());
@@ -292,7 +344,7 @@ fn check_wire(
             Location::Body => &body,
             Location::Cookie => &cookies,
             Location::Header => return seen.header(name).map(str::to_owned),
-            Location::Path => return None,
+            Location::Path | Location::Nowhere => return None,
         };
         pairs
             .iter()
@@ -316,9 +368,50 @@ fn check_wire(
         if f.location == Location::Path {
             continue;
         }
+        if f.location == Location::Nowhere {
+            // Kept by the client (for the reference, signatures), never sent.
+            for loc in [
+                Location::Query,
+                Location::Body,
+                Location::Cookie,
+                Location::Header,
+            ] {
+                if let Some(got) = find(loc, &f.wire) {
+                    problems.push(format!(
+                        "`{}` is sent nowhere, but the request carries {got:?}",
+                        f.wire
+                    ));
+                }
+            }
+            if let Some(v) = given(&f.wire) {
+                values.insert(f.wire.clone(), text(v));
+            }
+            continue;
+        }
+        let expected = |v: &Value| match (&f.join, v) {
+            (Some(sep), Value::Array(items)) => {
+                items.iter().map(text).collect::<Vec<_>>().join(sep)
+            }
+            _ => text(v),
+        };
+        let default = f.default.as_ref().map(|l| match l {
+            Literal::Str(s) => s.clone(),
+            other => other.to_string(),
+        });
         match (given(&f.wire), find(f.location, &f.wire)) {
+            (None, got) if default.is_some() => {
+                if got != default {
+                    problems.push(format!(
+                        "`{}` is {got:?} on the wire, its default is {default:?}",
+                        f.wire
+                    ));
+                }
+                if let Some(got) = got {
+                    values.insert(f.wire.clone(), got);
+                }
+            }
             (Some(v), Some(got)) => {
-                if !same(&text(v), &got) {
+                if !same(&expected(v), &got) {
                     problems.push(format!(
                         "`{}` is {got:?} on the wire, the example gives {v}",
                         f.wire
