@@ -281,7 +281,7 @@ fn struct_fields(p: &Provider, fields: &[Field], derives: Derives) -> Vec<TokenS
             let n = ident(&f.rust);
             let t = field_ty(p, f);
             let unsent = if f.location == Location::Nowhere {
-                quote!(#[doc = ""] #[doc = " Not sent: the client keeps it for errors (and signatures)."])
+                quote!(#[doc = ""] #[doc = " Not sent: the client keeps it for the call's errors and signatures."])
             } else {
                 TokenStream::new()
             };

@@ -1155,7 +1155,7 @@ impl Lowerer<'_> {
         match types::parse(text) {
             Ok(e) => self.ty(&e, path, format, inline_name),
             Err(e) => {
-                let hint = e.hint.unwrap_or_else(|| "types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into());
+                let hint = e.hint.unwrap_or_else(|| "types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `datetime`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name (and `binary` for a whole response)".into());
                 self.err(path, e.message, Some(hint));
                 None
             }
