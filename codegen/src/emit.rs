@@ -1065,7 +1065,7 @@ fn struct_keeping_unknown(
         let n = ident(&f.rust);
         quote!(#n: listed.#n)
     });
-    let listed_doc = format!(" The fields of a [`{}`] that the spec lists.", m.name);
+    let listed_doc = format!(" The listed fields of [`{}`].", m.name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1085,8 +1085,8 @@ fn struct_keeping_unknown(
                 struct Listed {
                     #(#listed,)*
                 }
-                let (listed, #other) =
-                    rt::codec::decode_keeping_unknown::<Listed, _>(d, &[#(#wires),*])?;
+                let (listed, #other): (Listed, _) =
+                    rt::codec::decode_keeping_unknown(d, &[#(#wires),*])?;
                 Ok(#name {
                     #(#moves,)*
                     #other,
