@@ -109,6 +109,11 @@ fn rust_ty(p: &Provider, ty: &Ty) -> TokenStream {
         Ty::Json => quote!(rt::Json),
         Ty::Timestamp => quote!(rt::OffsetDateTime),
         Ty::Date(_) => quote!(rt::Date),
+        Ty::DateTime(i) => match p.datetime_formats[*i].offset {
+            Some(_) => quote!(rt::OffsetDateTime),
+            None => quote!(rt::PrimitiveDateTime),
+        },
+        Ty::Binary => quote!(rt::Binary),
         Ty::Model(i) => {
             let n = ident(&p.models[*i].name);
             quote!(#n)
@@ -157,6 +162,14 @@ fn codec(p: &Provider, ty: &Ty) -> Option<TokenStream> {
             let m = date_marker(p, *i);
             quote!(rt::codec::Date<#m>)
         }
+        Ty::DateTime(i) => {
+            let m = datetime_marker(p, *i);
+            match p.datetime_formats[*i].offset {
+                Some(_) => quote!(rt::codec::DateTimeAt<#m>),
+                None => quote!(rt::codec::DateTime<#m>),
+            }
+        }
+        Ty::Binary => quote!(rt::codec::BinaryAnswer),
         Ty::Json | Ty::Model(_) => return None,
         Ty::List(t) => {
             let c = codec(p, t)?;
@@ -267,7 +280,12 @@ fn struct_fields(p: &Provider, fields: &[Field], derives: Derives) -> Vec<TokenS
             };
             let n = ident(&f.rust);
             let t = field_ty(p, f);
-            quote! { #d #attrs pub #n: #t }
+            let unsent = if f.location == Location::Nowhere {
+                quote!(#[doc = ""] #[doc = " Not sent: the client keeps it for the call's errors and signatures."])
+            } else {
+                TokenStream::new()
+            };
+            quote! { #d #unsent #attrs pub #n: #t }
         })
         .collect()
 }
@@ -278,7 +296,9 @@ fn struct_fields(p: &Provider, fields: &[Field], derives: Derives) -> Vec<TokenS
 /// (scalars, enums, unions); dates, lists and objects have their own forms.
 fn is_scalar_param(p: &Provider, ty: &Ty) -> bool {
     match ty {
-        Ty::Date(_) | Ty::List(_) | Ty::Map(_) | Ty::Item(_) => false,
+        Ty::Date(_) | Ty::DateTime(_) | Ty::Binary | Ty::List(_) | Ty::Map(_) | Ty::Item(_) => {
+            false
+        }
         Ty::Model(i) => !matches!(p.models[*i].kind, ModelKind::Struct(_)),
         _ => true,
     }
@@ -286,7 +306,7 @@ fn is_scalar_param(p: &Provider, ty: &Ty) -> bool {
 
 fn param_fn(p: &Provider, ty: &Ty) -> Option<TokenStream> {
     match ty {
-        Ty::Date(_) | Ty::List(_) => None,
+        Ty::Date(_) | Ty::DateTime(_) | Ty::List(_) => None,
         _ if is_scalar_param(p, ty) => Some(quote!(rt::params::ToParam::to_param)),
         _ => Some(quote!(rt::params::Param::json)),
     }
@@ -298,6 +318,17 @@ fn param_expr(p: &Provider, ty: &Ty, style: ListStyle, access: TokenStream) -> T
         Ty::Date(i) => {
             let pat = &p.date_patterns[*i];
             quote!(rt::params::Param::Str(rt::codec::format_date(#access, #pat)))
+        }
+        Ty::DateTime(i) => {
+            let f = &p.datetime_formats[*i];
+            let pat = &f.pattern;
+            match &f.offset {
+                Some((_, secs)) => {
+                    let secs = Lit::i32_unsuffixed(*secs);
+                    quote!(rt::params::Param::Str(rt::codec::format_datetime_at(#access, #pat, #secs)))
+                }
+                None => quote!(rt::params::Param::Str(rt::codec::format_datetime(#access, #pat))),
+            }
         }
         Ty::List(t) => {
             let f = param_fn(p, t).unwrap_or_else(|| {
@@ -327,6 +358,7 @@ fn location(l: Location) -> TokenStream {
         Location::Header => quote!(rt::op::Location::Header),
         Location::Cookie => quote!(rt::op::Location::Cookie),
         Location::Path => quote!(rt::op::Location::Path),
+        Location::Nowhere => quote!(rt::op::Location::Nowhere),
     }
 }
 
@@ -545,6 +577,7 @@ fn operations(p: &Provider) -> TokenStream {
             headers: #headers_t,
             fixed: &[],
             envelope: #env_t,
+            answer: rt::op::Answer::Json,
             idempotent: #idempotent,
             moves_money: false,
             reference: None,
@@ -588,6 +621,9 @@ fn operations(p: &Provider) -> TokenStream {
         if &e.envelope != env {
             let t = envelope_diff(&e.envelope, Some(env));
             fields.push(quote!(envelope: #t));
+        }
+        if e.response == Ty::Binary {
+            fields.push(quote!(answer: rt::op::Answer::Binary));
         }
         if e.idempotent != idempotent {
             let v = e.idempotent;
@@ -678,6 +714,7 @@ fn markers(p: &Provider) -> TokenStream {
             }
         });
     }
+    out.extend(datetime_markers(p));
     let mut fields: Vec<&Field> = Vec::new();
     for m in &p.models {
         if let ModelKind::Struct(fs) = &m.kind {
@@ -707,6 +744,9 @@ fn model(p: &Provider, m: &Model, fallback_doc: &str) -> TokenStream {
     let name = ident(&m.name);
     let d = doc_or(m.doc.as_deref(), fallback_doc.to_owned());
     match &m.kind {
+        ModelKind::Struct(fields) if m.unknown_fields.is_some() => {
+            struct_keeping_unknown(p, m, fields, d)
+        }
         ModelKind::Struct(fields) => {
             let fs = struct_fields(p, fields, Derives::Both);
             quote! {
@@ -885,6 +925,178 @@ fn model(p: &Provider, m: &Model, fallback_doc: &str) -> TokenStream {
     }
 }
 
+/// The rustdoc line of a parameter's `default`, if it has one.
+fn default_note(f: &Field) -> TokenStream {
+    let Some(lit) = &f.default else {
+        return TokenStream::new();
+    };
+    let text = match lit {
+        Literal::Str(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let line = format!(" When not set, `{}` is sent.", sanitize(&text));
+    quote!(#[doc = ""] #[doc = #line])
+}
+
+/// The push of a parameter written as one joined text, or sent with a
+/// default when absent; `None` for the other parameters.
+fn joined_or_default_push(p: &Provider, f: &Field) -> Option<TokenStream> {
+    let n = ident(&f.rust);
+    let loc = location(f.location);
+    let wire = &f.wire;
+    if let (Some(sep), Ty::List(item)) = (&f.join, &f.ty) {
+        let conv = param_fn(p, item).unwrap_or_else(|| {
+            let inner = param_expr(p, item, ListStyle::Comma, quote!(v));
+            quote!(|v| #inner)
+        });
+        return Some(if f.option {
+            quote! {
+                if let Some(v) = &self.#n {
+                    params.push(#loc, #wire, rt::params::join(Self::OP, #wire, v.iter().map(#conv), #sep)?);
+                }
+            }
+        } else {
+            quote! {
+                params.push(#loc, #wire, rt::params::join(Self::OP, #wire, self.#n.iter().map(#conv), #sep)?);
+            }
+        });
+    }
+    // The default as a value of the parameter's own type (checked by the IR).
+    let lit = f.default.as_ref()?;
+    let text = match lit {
+        Literal::Str(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let value = match (&f.ty, lit) {
+        (Ty::Str, _) => quote!(self.#n.as_deref().unwrap_or(#text)),
+        (Ty::Int, Literal::Int(i)) => {
+            let i = Lit::i64_unsuffixed(*i);
+            quote!(&self.#n.unwrap_or(#i))
+        }
+        (Ty::Dec, Literal::Int(i)) => quote!(&self.#n.unwrap_or(rt::Decimal::from(#i))),
+        (Ty::Bool, Literal::Bool(b)) => quote!(&self.#n.unwrap_or(#b)),
+        (Ty::Model(i), _) => {
+            let m = &p.models[*i];
+            let variant = match &m.kind {
+                ModelKind::Enum(vs) => vs.iter().find(|v| v.wire == text),
+                _ => None,
+            }?;
+            let (model, variant) = (ident(&m.name), ident(&variant.rust));
+            quote!(self.#n.as_ref().unwrap_or(&#model::#variant))
+        }
+        _ => return None,
+    };
+    Some(quote!(params.add(#loc, #wire, #value);))
+}
+
+/// Markers of the date-time formats: pattern and, when stated, UTC offset.
+fn datetime_markers(p: &Provider) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (i, f) in p.datetime_formats.iter().enumerate() {
+        let m = datetime_marker(p, i);
+        let pat = &f.pattern;
+        let (doc, offset) = match &f.offset {
+            Some((text, secs)) => {
+                let secs = Lit::i32_unsuffixed(*secs);
+                (
+                    format!(" Date-times written `{pat}`, at UTC{text}."),
+                    quote! {
+                        impl rt::codec::FixedOffset for #m {
+                            const SECONDS: i32 = #secs;
+                        }
+                    },
+                )
+            }
+            None => (
+                format!(" Date-times written `{pat}`, in no stated zone."),
+                TokenStream::new(),
+            ),
+        };
+        out.extend(quote! {
+            #[doc = #doc]
+            struct #m;
+            impl rt::codec::DateTimePattern for #m {
+                const PATTERN: &'static str = #pat;
+            }
+            #offset
+        });
+    }
+    out
+}
+
+fn datetime_marker(p: &Provider, i: usize) -> syn::Ident {
+    let f = &p.datetime_formats[i];
+    let offset = match &f.offset {
+        Some((text, _)) => {
+            let sign = if text.starts_with('-') {
+                "Minus"
+            } else {
+                "Plus"
+            };
+            format!("At{sign}{}", text[1..].replace(':', ""))
+        }
+        None => String::new(),
+    };
+    ident(&format!(
+        "DateTime{}{offset}",
+        crate::names::camel_part(&f.pattern)
+    ))
+}
+
+/// A struct that keeps the fields its spec does not list (`unknown_fields:`):
+/// serialized with the kept fields beside the listed ones; deserialized
+/// through the runtime, which reads the listed fields with their codecs.
+fn struct_keeping_unknown(
+    p: &Provider,
+    m: &Model,
+    fields: &[Field],
+    doc: TokenStream,
+) -> TokenStream {
+    let name = ident(&m.name);
+    let other = ident(m.unknown_fields.as_deref().unwrap_or("other"));
+    let fs = struct_fields(p, fields, Derives::Both);
+    let listed = fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        let t = field_ty(p, f);
+        let attrs = serde_attrs(p, f, Derives::Deserialize);
+        quote!(#attrs #n: #t)
+    });
+    let wires = fields.iter().map(|f| &f.wire);
+    let moves = fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        quote!(#n: listed.#n)
+    });
+    let listed_doc = format!(" The listed fields of [`{}`].", m.name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(crate = "rt::reexport::serde")]
+        pub struct #name {
+            #(#fs,)*
+            /// The fields this spec does not list, by wire name, as sent.
+            #[serde(flatten)]
+            pub #other: std::collections::BTreeMap<String, rt::Json>,
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[doc = #listed_doc]
+                #[derive(serde::Deserialize)]
+                #[serde(crate = "rt::reexport::serde")]
+                struct Listed {
+                    #(#listed,)*
+                }
+                let (listed, #other): (Listed, _) =
+                    rt::codec::decode_keeping_unknown(d, &[#(#wires),*])?;
+                Ok(#name {
+                    #(#moves,)*
+                    #other,
+                })
+            }
+        }
+    }
+}
+
 /// Argument type and conversion for a required parameter or setter.
 fn arg(p: &Provider, f: &Field) -> (TokenStream, TokenStream) {
     let n = ident(&f.rust);
@@ -925,6 +1137,9 @@ fn request_params(p: &Provider, e: &Endpoint) -> TokenStream {
         }
     }
     let pushes = e.params.iter().map(|f| {
+        if let Some(push) = joined_or_default_push(p, f) {
+            return push;
+        }
         let n = ident(&f.rust);
         let loc = location(f.location);
         let wire = &f.wire;
@@ -1006,6 +1221,8 @@ fn endpoint_items(p: &Provider, e: &Endpoint) -> TokenStream {
             "on the wire",
         );
         let (t, conv) = arg(p, f);
+        let note = default_note(f);
+        let d = quote!(#d #note);
         quote! {
             #d
             pub fn #n(mut self, #n: #t) -> Self {
@@ -1337,6 +1554,8 @@ fn returns_doc(p: &Provider, ty: &Ty) -> String {
         Ty::Bool => "a `bool`".to_owned(),
         Ty::Json => "untyped JSON ([`rt::Json`])".to_owned(),
         Ty::Timestamp | Ty::Date(_) => "a date".to_owned(),
+        Ty::DateTime(_) => "a date and time".to_owned(),
+        Ty::Binary => "the document ([`rt::Binary`]: its bytes and content type)".to_owned(),
         Ty::Model(i) => match p.models.get(*i) {
             Some(m) => format!("a [`{}`]", m.name),
             None => "the payload".to_owned(),

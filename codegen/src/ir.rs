@@ -36,6 +36,12 @@ pub enum Ty {
     Timestamp,
     /// `Date` with the pattern at this index of [`Provider::date_patterns`]
     Date(usize),
+    /// A date and time of day with the format at this index of
+    /// [`Provider::datetime_formats`]: `OffsetDateTime` when the format states
+    /// a UTC offset, `PrimitiveDateTime` otherwise
+    DateTime(usize),
+    /// A whole answer that is a document: `rt::Binary` (responses only)
+    Binary,
     /// The model at this index of [`Provider::models`]
     Model(usize),
     /// `Vec<T>`
@@ -59,6 +65,18 @@ pub enum Location {
     Cookie,
     /// Path segment.
     Path,
+    /// Not sent (the reference, a signature hole).
+    Nowhere,
+}
+
+/// A `datetime` wire format: the pattern and, when the spec states one, the
+/// UTC offset its texts are written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateTimeFormat {
+    /// `yyyymmddhhmiss`
+    pub pattern: String,
+    /// `("+07:00", 25200)`: the offset as written and in seconds east of UTC.
+    pub offset: Option<(String, i32)>,
 }
 
 /// A struct field or a request parameter.
@@ -86,6 +104,10 @@ pub struct Field {
     pub max_items: Option<u32>,
     /// Requests: other parameters (wire, rust) this one needs.
     pub requires: Vec<(String, String)>,
+    /// Requests, lists: written as one text joined with this separator.
+    pub join: Option<String>,
+    /// Requests: sent when the caller gives no value.
+    pub default: Option<Literal>,
 }
 
 /// An enum value.
@@ -130,6 +152,8 @@ pub struct Model {
     pub doc: Option<String>,
     /// Shape.
     pub kind: ModelKind,
+    /// Structs: the Rust name of the map that keeps the fields not listed.
+    pub unknown_fields: Option<String>,
 }
 
 /// A path segment.
@@ -359,6 +383,8 @@ pub struct Provider {
     pub callbacks: Vec<Callback>,
     /// Distinct date patterns used.
     pub date_patterns: Vec<String>,
+    /// Distinct date-time formats used.
+    pub datetime_formats: Vec<DateTimeFormat>,
 }
 
 /// Builder methods a credential may not shadow.
@@ -390,6 +416,9 @@ struct Lowerer<'a> {
     model_index: BTreeMap<String, usize>,
     models: Vec<Option<Model>>,
     date_patterns: Vec<String>,
+    datetime_formats: Vec<DateTimeFormat>,
+    /// The `utc_offset` of the field whose type is being resolved.
+    utc_offset: Option<(String, i32)>,
     /// Every type name and the spec path that introduced it, for collision checks.
     type_names: BTreeMap<String, String>,
 }
@@ -402,6 +431,8 @@ pub fn lower(l: &Loaded) -> Result<Provider, Vec<Diagnostic>> {
         model_index: BTreeMap::new(),
         models: Vec::new(),
         date_patterns: Vec::new(),
+        datetime_formats: Vec::new(),
+        utc_offset: None,
         type_names: BTreeMap::new(),
     };
     let p = lw.provider();
@@ -751,6 +782,7 @@ impl Lowerer<'_> {
             endpoints,
             callbacks,
             date_patterns: std::mem::take(&mut self.date_patterns),
+            datetime_formats: std::mem::take(&mut self.datetime_formats),
         }
     }
 
@@ -825,10 +857,12 @@ impl Lowerer<'_> {
         } else {
             ModelKind::Struct(Vec::new())
         };
+        let unknown_fields = self.unknown_fields(m, &kind, path);
         Model {
             name: rust,
             doc: m.description.clone(),
             kind,
+            unknown_fields,
         }
     }
 
@@ -864,7 +898,14 @@ impl Lowerer<'_> {
     }
 
     fn check_union_alt(&mut self, ty: &Ty, path: &[&str]) {
-        if matches!(ty, Ty::Date(_) | Ty::Item(_)) {
+        if contains_binary(ty) {
+            self.err(
+                path,
+                "`binary` is a whole response (one document), not a union alternative",
+                Some("write `response: binary`".into()),
+            );
+        }
+        if matches!(ty, Ty::Date(_) | Ty::DateTime(_) | Ty::Item(_)) {
             self.err(
                 path,
                 "dates and `| error` items cannot be union alternatives",
@@ -986,9 +1027,12 @@ impl Lowerer<'_> {
                 camel_part(wire),
                 number.map(|n| n.to_string()).unwrap_or_default()
             );
-            let ty = self
-                .ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name)
-                .unwrap_or(Ty::Json);
+            self.utc_offset = self.parse_utc_offset(f, &p);
+            let resolved = self.ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name);
+            let unresolved = resolved.is_none();
+            let ty = resolved.unwrap_or(Ty::Json);
+            self.utc_offset = None;
+            self.field_extras(f, &ty, &p, request);
             let ty = match (f.secret, ty) {
                 (true, Ty::Str) => Ty::Secret,
                 (true, other) => {
@@ -999,13 +1043,14 @@ impl Lowerer<'_> {
                 }
                 (false, other) => other,
             };
-            if f.format.is_some() && !contains_date(&ty) {
+            // A type that did not resolve has been reported already.
+            if f.format.is_some() && !unresolved && !contains_date(&ty) && !contains_datetime(&ty) {
                 let mut fp = p.clone();
                 fp.push("format");
                 self.err(
                     &fp,
-                    "`format` applies to `date` fields only",
-                    Some("remove it, or make the type `date`".into()),
+                    "`format` applies to `date` and `datetime` fields only",
+                    Some("remove it, or make the type `date` (or `datetime`)".into()),
                 );
             }
             let none_marker = if f.none_values.is_empty() {
@@ -1040,6 +1085,8 @@ impl Lowerer<'_> {
                     ("style", f.style.is_some()),
                     ("max_items", f.max_items.is_some()),
                     ("requires", !f.requires.is_empty()),
+                    ("join", f.join.is_some()),
+                    ("default", f.default.is_some()),
                 ] {
                     if set {
                         let mut kp = p.clone();
@@ -1072,6 +1119,8 @@ impl Lowerer<'_> {
                 style: f.style.unwrap_or(ListStyle::Comma),
                 max_items: f.max_items,
                 requires: Vec::new(),
+                join: f.join.clone().filter(|_| request),
+                default: f.default.clone().filter(|_| request),
                 ty,
             });
         }
@@ -1135,6 +1184,7 @@ impl Lowerer<'_> {
             SpecLocation::Header => Location::Header,
             SpecLocation::Cookie => Location::Cookie,
             SpecLocation::Path => Location::Path,
+            SpecLocation::Nowhere => Location::Nowhere,
             SpecLocation::Params => match method {
                 Method::Get | Method::Delete => Location::Query,
                 _ => {
@@ -1156,7 +1206,7 @@ impl Lowerer<'_> {
         match types::parse(text) {
             Ok(e) => self.ty(&e, path, format, inline_name),
             Err(e) => {
-                let hint = e.hint.unwrap_or_else(|| "types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name".into());
+                let hint = e.hint.unwrap_or_else(|| "types are `string`, `integer`, `decimal`, `bool`, `json`, `timestamp`, `date`, `datetime`, `list<T>`, `map<T>`, `T | error`, `A | B` or a model name (and `binary` for a whole response)".into());
                 self.err(path, e.message, Some(hint));
                 None
             }
@@ -1179,6 +1229,8 @@ impl Lowerer<'_> {
                     Scalar::Bool => Ty::Bool,
                     Scalar::Json => Ty::Json,
                     Scalar::Timestamp => Ty::Timestamp,
+                    Scalar::Binary => Ty::Binary,
+                    Scalar::Datetime => return self.datetime(format, path),
                     Scalar::Date => {
                         let Some(f) = format else {
                             self.err(path, "a `date` needs a `format`", Some("add e.g. `format: dd/mm/yyyy` (yyyy, mm and dd, any separators)".into()));
@@ -1189,6 +1241,10 @@ impl Lowerer<'_> {
                             .any(|t| f.matches(t).count() != 1)
                         {
                             self.err(path, format!("the date format `{f}` must contain `yyyy`, `mm` and `dd` once each"), Some("e.g. `dd/mm/yyyy` or `yyyy-mm-dd`".into()));
+                            return None;
+                        }
+                        if let Some(t) = ["hh", "mi", "ss"].iter().find(|t| f.contains(**t)) {
+                            self.err(path, format!("the date format `{f}` has `{t}`, a time of day, which a `date` does not keep"), Some("make the type `datetime` to read the time too".into()));
                             return None;
                         }
                         let i = match self.date_patterns.iter().position(|p| p == f) {
@@ -1249,6 +1305,7 @@ impl Lowerer<'_> {
                         "One of: `{e}`. The first alternative that decodes wins."
                     )),
                     kind: ModelKind::Union(out),
+                    unknown_fields: None,
                 }));
                 Ty::Model(index)
             }
@@ -1535,10 +1592,14 @@ impl Lowerer<'_> {
                         .clone()
                         .or_else(|| Some(format!("What `{name}` returns.", name = rust))),
                     kind: ModelKind::Struct(fields),
+                    unknown_fields: None,
                 }));
                 Ty::Model(self.models.len() - 1)
             }
         };
+
+        self.check_response_binary(&response, &[base[0], base[1], "response"]);
+        self.check_unsent(&params, &auth, e.reference.as_deref(), &base);
 
         let idempotent = match (e.idempotent, e.moves_money) {
             (Some(true), true) => {
@@ -1693,6 +1754,16 @@ impl Lowerer<'_> {
         p: &[&str],
     ) -> Option<Auth> {
         let location = self.location(Some(a.location), e.method, p);
+        if location == Location::Nowhere {
+            let mut lp = p.to_vec();
+            lp.push("in");
+            self.err(
+                &lp,
+                "auth must be sent: `nowhere` is for parameters the client only uses itself",
+                Some("use `query`, `body`, `header`, `cookie` or `params`".into()),
+            );
+            return None;
+        }
         if location == Location::Path {
             let mut lp = p.to_vec();
             lp.push("in");
@@ -1968,6 +2039,7 @@ impl Lowerer<'_> {
                         ))
                     }),
                     kind: ModelKind::Struct(fields),
+                    unknown_fields: None,
                 }));
                 Ty::Model(self.models.len() - 1)
             }
@@ -2127,6 +2199,266 @@ impl Lowerer<'_> {
 /// The HMACs, which take a `key`.
 fn is_hmac(a: Algorithm) -> bool {
     matches!(a, Algorithm::HmacSha1 | Algorithm::HmacSha256)
+}
+
+/// The checks and resolutions of the language's later additions: date-times,
+/// documents, joined lists, defaults, unsent parameters, kept unknown fields.
+impl Lowerer<'_> {
+    /// A `datetime` with `format` (and the field's `utc_offset`, if any).
+    fn datetime(&mut self, format: Option<&str>, path: &[&str]) -> Option<Ty> {
+        let Some(f) = format else {
+            self.err(
+                path,
+                "a `datetime` needs a `format`",
+                Some("add e.g. `format: yyyymmddhhmiss` or `format: yyyy-mm-dd hh:mi:ss` (yyyy, mm, dd, hh, mi and ss)".into()),
+            );
+            return None;
+        };
+        let once = ["yyyy", "mm", "dd", "hh", "mi"];
+        if once.iter().any(|t| f.matches(t).count() != 1) || f.matches("ss").count() > 1 {
+            self.err(
+                path,
+                format!("the date-time format `{f}` must contain `yyyy`, `mm`, `dd`, `hh` and `mi` once each (and `ss` at most once)"),
+                Some("e.g. `yyyymmddhhmiss` for `20180803171608`, or `dd/mm/yyyy hh:mi` (minutes are `mi`: `mm` is the month)".into()),
+            );
+            return None;
+        }
+        let format = DateTimeFormat {
+            pattern: f.to_owned(),
+            offset: self.utc_offset.clone(),
+        };
+        let i = match self.datetime_formats.iter().position(|x| *x == format) {
+            Some(i) => i,
+            None => {
+                self.datetime_formats.push(format);
+                self.datetime_formats.len() - 1
+            }
+        };
+        Some(Ty::DateTime(i))
+    }
+
+    /// `utc_offset: "+07:00"`: the text and its seconds east of UTC.
+    fn parse_utc_offset(&mut self, f: &spec::Field, p: &[&str]) -> Option<(String, i32)> {
+        let text = f.utc_offset.as_deref()?;
+        let b = text.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<i32> {
+            let part = text.get(r)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let parsed = match (b.len(), b.first(), b.get(3)) {
+            (6, Some(sign @ (b'+' | b'-')), Some(b':')) => match (digits(1..3), digits(4..6)) {
+                (Some(h), Some(m)) if h <= 23 && m <= 59 => {
+                    let secs = h * 3600 + m * 60;
+                    Some(if *sign == b'-' { -secs } else { secs })
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match parsed {
+            Some(secs) => Some((text.to_owned(), secs)),
+            None => {
+                let mut op = p.to_vec();
+                op.push("utc_offset");
+                self.err(
+                    &op,
+                    format!("`{text}` is not a UTC offset"),
+                    Some(
+                        "write the sign, hours and minutes: `+07:00` (Jakarta), `-05:00`, `+00:00`"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks `utc_offset`, `join`, `default` and `binary` on one field or parameter.
+    fn field_extras(&mut self, f: &spec::Field, ty: &Ty, p: &[&str], request: bool) {
+        let at = |key: &'static str| -> Vec<&str> {
+            let mut k = p.to_vec();
+            k.push(key);
+            k
+        };
+        if f.utc_offset.is_some() && !contains_datetime(ty) {
+            self.err_key(
+                &at("utc_offset"),
+                "`utc_offset` applies to `datetime` fields only",
+                Some("remove it, or make the type `datetime` (with a `format`)".into()),
+            );
+        }
+        if contains_binary(ty) {
+            self.err(
+                &at("type"),
+                "`binary` is the type of a whole response (a document), not of a field or parameter",
+                Some("declare `response: binary` on the endpoint; a field holding a document's text is a `string`".into()),
+            );
+        }
+        if !request {
+            return;
+        }
+        if let Some(sep) = &f.join {
+            let k = at("join");
+            if !matches!(ty, Ty::List(_)) {
+                self.err_key(&k, "`join` applies to `list<...>` parameters only", None);
+            } else if f.style.is_some() {
+                self.err_key(
+                    &k,
+                    "`join` and `style` both say how the list is written: give one",
+                    Some("`join: \"\\n\"` writes one text, the items joined with the separator; `style: array` repeats the key".into()),
+                );
+            } else if sep.is_empty() {
+                self.err(
+                    &k,
+                    "an empty `join` separator would run the items together",
+                    Some("e.g. `join: \"\\n\"` (one per line) or `join: \";\"`".into()),
+                );
+            }
+        }
+        if let Some(lit) = &f.default {
+            let k = at("default");
+            if !f.optional {
+                self.err_key(
+                    &k,
+                    "`default` applies to optional parameters only: a required one is always given",
+                    Some("mark the parameter `optional: true`, or remove the default".into()),
+                );
+            } else if let Err(why) = self.default_fits(ty, lit) {
+                let text = match lit {
+                    Literal::Str(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                self.err(&k, format!("the default `{text}` {why}"), None);
+            }
+        }
+    }
+
+    /// Whether a `default` literal can be sent as a value of `ty`.
+    fn default_fits(&self, ty: &Ty, lit: &Literal) -> Result<(), String> {
+        match (ty, lit) {
+            (Ty::Str, Literal::Str(_) | Literal::Int(_))
+            | (Ty::Int | Ty::Dec, Literal::Int(_))
+            | (Ty::Bool, Literal::Bool(_)) => Ok(()),
+            (Ty::Model(i), Literal::Str(_) | Literal::Int(_)) => {
+                let Some(Some(Model {
+                    kind: ModelKind::Enum(variants),
+                    ..
+                })) = self.models.get(*i)
+                else {
+                    return Err("cannot be sent as this type: a `default` is text, a whole number, a boolean or an enum value".into());
+                };
+                let text = match lit {
+                    Literal::Str(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if variants.iter().any(|v| v.wire == text) {
+                    Ok(())
+                } else {
+                    let values: Vec<String> = variants.iter().map(|v| format!("`{}`", v.wire)).collect();
+                    Err(format!("is not one of the enum's values ({})", values.join(", ")))
+                }
+            }
+            (Ty::Str | Ty::Int | Ty::Dec | Ty::Bool, _) => {
+                Err("does not match the parameter's type".into())
+            }
+            _ => Err("cannot be sent as this type: a `default` is text, a whole number, a boolean or an enum value".into()),
+        }
+    }
+
+    /// `unknown_fields: other` on a struct model: the Rust name of the kept map.
+    fn unknown_fields(
+        &mut self,
+        m: &spec::Model,
+        kind: &ModelKind,
+        path: &[&str],
+    ) -> Option<String> {
+        let name = m.unknown_fields.as_ref()?;
+        let mut p = path.to_vec();
+        p.push("unknown_fields");
+        let ModelKind::Struct(fields) = kind else {
+            self.err_key(
+                &p,
+                "`unknown_fields` applies to models with `fields` only",
+                Some("an enum keeps unknown values as `Other` already; a union can end with a `json` alternative".into()),
+            );
+            return None;
+        };
+        if snake(name) != *name {
+            self.err(
+                &p,
+                format!("`{name}` is not a snake_case Rust name"),
+                Some(format!("use `{}`", snake(name))),
+            );
+            return None;
+        }
+        if let Some(f) = fields.iter().find(|f| f.rust == *name) {
+            self.err(
+                &p,
+                format!("the field `{}` is already called `{name}` in Rust", f.wire),
+                Some("choose another name for the map of unknown fields (`other`, `extra`)".into()),
+            );
+            return None;
+        }
+        Some(name.clone())
+    }
+
+    /// `binary` is a whole response or nothing.
+    fn check_response_binary(&mut self, response: &Ty, path: &[&str]) {
+        if *response != Ty::Binary && contains_binary(response) {
+            self.err(
+                path,
+                "`binary` is a whole response (one document), not an item of a list or map",
+                Some("write `response: binary`".into()),
+            );
+        }
+    }
+
+    /// A parameter sent nowhere must be used: as the reference or in a signature.
+    fn check_unsent(
+        &mut self,
+        params: &[Field],
+        auth: &[Auth],
+        reference: Option<&str>,
+        base: &[&str; 2],
+    ) {
+        let in_signature = |wire: &str| {
+            auth.iter().any(|a| match &a.value {
+                AuthValue::Signature { template, key, .. } => template
+                    .iter()
+                    .chain(key)
+                    .any(|p| matches!(p, Piece::Field(f) if f == wire)),
+                AuthValue::Credential(_) => false,
+            })
+        };
+        for p in params.iter().filter(|p| p.location == Location::Nowhere) {
+            if reference != Some(p.wire.as_str()) && !in_signature(&p.wire) {
+                self.err(
+                    &[base[0], base[1], "params", &p.wire, "in"],
+                    format!("`{}` is sent nowhere and used for nothing", p.wire),
+                    Some("`in: nowhere` is for the endpoint's `reference` or a signature hole; send it, or remove it".into()),
+                );
+            }
+        }
+    }
+}
+
+fn contains_datetime(t: &Ty) -> bool {
+    match t {
+        Ty::DateTime(_) => true,
+        Ty::List(t) | Ty::Map(t) | Ty::Item(t) => contains_datetime(t),
+        _ => false,
+    }
+}
+
+fn contains_binary(t: &Ty) -> bool {
+    match t {
+        Ty::Binary => true,
+        Ty::List(t) | Ty::Map(t) | Ty::Item(t) => contains_binary(t),
+        _ => false,
+    }
 }
 
 fn contains_date(t: &Ty) -> bool {

@@ -199,6 +199,9 @@ pub enum Location {
     Path,
     /// Alongside the endpoint's parameters: query for GET and DELETE, body otherwise.
     Params,
+    /// Not sent: a value only the client uses (the endpoint's `reference`, a
+    /// signature hole). Parameters only.
+    Nowhere,
 }
 
 /// One auth placement: a credential or a computed signature, put somewhere.
@@ -399,6 +402,10 @@ pub struct Model {
     /// A union: the first alternative that decodes wins.
     #[serde(default)]
     pub one_of: Option<Vec<UnionVariant>>,
+    /// With `fields`: keep the fields the model does not list, by wire name,
+    /// in a map field with this Rust name (`other`), instead of ignoring them.
+    #[serde(default)]
+    pub unknown_fields: Option<String>,
 }
 
 /// An enum value: plain text, or text with a description and a Rust name.
@@ -448,7 +455,8 @@ pub struct UnionVariant {
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// Type expression: `string`, `integer`, `decimal`, `bool`, `json`,
-    /// `timestamp`, `date`, `list<T>`, `map<T>`, `T | error`, `A | B`, or a model name.
+    /// `timestamp`, `date`, `datetime`, `list<T>`, `map<T>`, `T | error`,
+    /// `A | B`, or a model name (`binary` for a whole response only).
     #[serde(rename = "type")]
     pub ty: String,
     /// Becomes the field's rustdoc.
@@ -463,9 +471,14 @@ pub struct Field {
     /// Wire values that mean "none" (`"-"`, `"Unknown"`): decoded as absent.
     #[serde(default)]
     pub none_values: Vec<String>,
-    /// For `date`: the wire format, e.g. `dd/mm/yyyy`.
+    /// For `date` and `datetime`: the wire format, e.g. `dd/mm/yyyy`,
+    /// `yyyymmddhhmiss`.
     #[serde(default)]
     pub format: Option<String>,
+    /// For `datetime`: the UTC offset the provider writes its times in
+    /// (`+07:00`); the Rust type is then a point in time.
+    #[serde(default)]
+    pub utc_offset: Option<String>,
     /// Rust name; derived from the wire name when absent.
     #[serde(default)]
     pub rust_name: Option<String>,
@@ -478,6 +491,13 @@ pub struct Field {
     /// Requests only, lists: most items allowed, checked before sending.
     #[serde(default)]
     pub max_items: Option<u32>,
+    /// Requests only, lists: written as one text, the items joined with this
+    /// separator (`"\n"`: one per line). Instead of `style`.
+    #[serde(default)]
+    pub join: Option<String>,
+    /// Requests only, optional parameters: the value sent when the caller gives none.
+    #[serde(default)]
+    pub default: Option<Literal>,
     /// Requests only: this parameter may only be given together with these others.
     #[serde(default)]
     pub requires: Vec<String>,
@@ -633,7 +653,11 @@ pub struct ExampleResponse {
     /// HTTP status. Default 200.
     #[serde(default)]
     pub status: Option<u16>,
-    /// The JSON body.
+    /// The `content-type` sent. Default `application/json`; with another
+    /// type, `body` is the text sent (a document for a `binary` response).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// The JSON body (or the text sent, with a non-JSON `content_type`).
     pub body: serde_json::Value,
     /// What the call returns: `ok` (default) or `error` (a provider error).
     #[serde(default)]

@@ -25,11 +25,15 @@ pub enum Scalar {
     Timestamp,
     /// `date`: a calendar date written with the field's `format`.
     Date,
+    /// `datetime`: a date and time of day written with the field's `format`.
+    Datetime,
+    /// `binary`: a whole answer that is a document (a PDF), not JSON.
+    Binary,
 }
 
 impl Scalar {
     /// All scalar names, for suggestions.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 9] = [
         "string",
         "integer",
         "decimal",
@@ -37,6 +41,8 @@ impl Scalar {
         "json",
         "timestamp",
         "date",
+        "datetime",
+        "binary",
     ];
 
     fn from_name(s: &str) -> Option<Scalar> {
@@ -48,6 +54,8 @@ impl Scalar {
             "json" => Scalar::Json,
             "timestamp" => Scalar::Timestamp,
             "date" => Scalar::Date,
+            "datetime" => Scalar::Datetime,
+            "binary" => Scalar::Binary,
             _ => return None,
         })
     }
@@ -62,6 +70,8 @@ impl Scalar {
             Scalar::Json => "json",
             Scalar::Timestamp => "timestamp",
             Scalar::Date => "date",
+            Scalar::Datetime => "datetime",
+            Scalar::Binary => "binary",
         }
     }
 }

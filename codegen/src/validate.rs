@@ -195,6 +195,9 @@ fn examples(
         }
         let status = ex.response.status.unwrap_or(200);
         let outcome = ex.response.outcome.unwrap_or(ExampleOutcome::Ok);
+        if !answer_checks(l, e, &ex.response, &base, out) {
+            continue;
+        }
         let mut path: Vec<&str> = base.to_vec();
         path.extend(["response", "body"]);
         let body = &ex.response.body;
@@ -345,6 +348,20 @@ fn value(p: &Provider, ty: &Ty, v: &Value, at: &str) -> Result<(), Mismatch> {
             Value::String(s) if date_like(s, &p.date_patterns[*i]) => Ok(()),
             _ => bad(&format!("a date written `{}`", p.date_patterns[*i])),
         },
+        Ty::DateTime(i) => {
+            let pattern = &p.datetime_formats[*i].pattern;
+            let text = match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            match text {
+                Some(t) if datetime_matches(&t, pattern) => Ok(()),
+                _ => bad(&format!("a date and time written `{pattern}`")),
+            }
+        }
+        // A document is checked as a whole answer (see `document_example`).
+        Ty::Binary => Ok(()),
         Ty::List(t) => match v {
             Value::Array(items) => items
                 .iter()
@@ -410,6 +427,144 @@ fn date_like(s: &str, pattern: &str) -> bool {
         .collect();
     let got: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
     sep == got && s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Whether an example's `content-type` is JSON (none given means JSON), the
+/// way the runtime tells a `binary` endpoint's JSON answers from documents.
+fn json_content_type(ct: Option<&str>) -> bool {
+    let Some(ct) = ct else { return true };
+    let m = ct
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || m == "text/json" || m.ends_with("+json")
+}
+
+/// Checks what only `content_type` and `binary` responses bring; `false`
+/// when the example is a document, whose body the JSON checks must not see.
+fn answer_checks(
+    l: &Loaded,
+    e: &Endpoint,
+    r: &spec::ExampleResponse,
+    base: &[&str],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let json = json_content_type(r.content_type.as_deref());
+    let outcome = r.outcome.unwrap_or(ExampleOutcome::Ok);
+    let at = |leaf: &'static str| {
+        let mut p: Vec<&str> = base.to_vec();
+        p.extend(["response", leaf]);
+        p
+    };
+    if json {
+        if e.response == Ty::Binary && outcome == ExampleOutcome::Ok && r.content_type.is_none() {
+            out.push(
+                l.at(
+                    &at("body"),
+                    "an `ok` example of a `binary` response is a document: give its `content_type`",
+                )
+                .with_hint(
+                    "e.g. `content_type: application/pdf` and the document's text as `body`",
+                ),
+            );
+            return false;
+        }
+        return true;
+    }
+    let ct = r.content_type.as_deref().unwrap_or_default();
+    if !r.body.is_string() {
+        out.push(
+            l.at(
+                &at("body"),
+                format!(
+                    "with `content_type: {ct}` the body is the text sent: write it as a string"
+                ),
+            )
+            .with_hint("or leave `content_type` out for a JSON body"),
+        );
+        return false;
+    }
+    if e.response != Ty::Binary {
+        out.push(
+            l.at(
+                &at("content_type"),
+                format!(
+                    "`{}` reads its answers as JSON, so a `{ct}` answer can only fail to decode",
+                    e.wire
+                ),
+            )
+            .with_hint("declare `response: binary` if the endpoint answers with a document"),
+        );
+        return false;
+    }
+    if outcome != ExampleOutcome::Ok {
+        out.push(
+            l.at(&at("outcome"), "an answer that is not JSON is the document (or, with an error status, an HTTP error), never a provider error or pending")
+                .with_hint("an error example of a `binary` response is the provider's JSON error, without `content_type`"),
+        );
+        return false;
+    }
+    let status = r.status.unwrap_or(200);
+    if !(200..300).contains(&status) {
+        out.push(l.at(
+            &at("status"),
+            format!("an `ok` example must have a 2xx status, not {status}"),
+        ));
+    }
+    false
+}
+
+/// Whether `s` reads with a date-time pattern the way the runtime reads it:
+/// digits for `yyyy`, `mm`, `dd`, `hh`, `mi`, `ss` (fewer only before a
+/// literal), the literals as written, and a real date and time.
+fn datetime_matches(s: &str, pattern: &str) -> bool {
+    const TOKENS: [(&str, usize); 6] = [
+        ("yyyy", 4),
+        ("mm", 2),
+        ("dd", 2),
+        ("hh", 2),
+        ("mi", 2),
+        ("ss", 2),
+    ];
+    let mut values = [0u32; 6];
+    let mut p = pattern;
+    let mut t = s.trim();
+    'pattern: while !p.is_empty() {
+        for (slot, (token, max)) in TOKENS.iter().enumerate() {
+            if let Some(rest) = p.strip_prefix(token) {
+                let n = t.bytes().take(*max).take_while(u8::is_ascii_digit).count();
+                let literal_follows =
+                    !rest.is_empty() && !TOKENS.iter().any(|(next, _)| rest.starts_with(next));
+                if n == 0 || (n < *max && !literal_follows) {
+                    return false;
+                }
+                values[slot] = t[..n].parse().unwrap_or(u32::MAX);
+                t = &t[n..];
+                p = rest;
+                continue 'pattern;
+            }
+        }
+        let Some(c) = p.chars().next() else {
+            return false;
+        };
+        let Some(rest) = t.strip_prefix(c) else {
+            return false;
+        };
+        t = rest;
+        p = &p[c.len_utf8()..];
+    }
+    let [y, m, d, hh, mi, ss] = values;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    t.is_empty() && (1..=days).contains(&d) && hh < 24 && mi < 60 && ss < 60
 }
 
 fn short(v: &Value) -> String {

@@ -9,7 +9,7 @@ use crate::codec::Codec;
 use crate::envelope::Body;
 use crate::error::{BodyExcerpt, BuildError, Error, ErrorKind};
 use crate::hooks::{AttemptOutcome, HookList, Hooks, Sending};
-use crate::op::{AuthValue, Encoding, Lit, Location, Method, Operation, Segment};
+use crate::op::{Answer, AuthValue, Encoding, Lit, Location, Method, Operation, Segment};
 use crate::outcome::{self, BodyRead, CallKind, Happened, Redirect, Verdict};
 use crate::params::{write_json_string, Param, Params};
 use crate::secret::{Redactor, Secret};
@@ -327,6 +327,7 @@ struct Hop {
 struct Progress {
     status: Option<u16>,
     location: Option<String>,
+    content_type: Option<String>,
     retry_after: Option<Duration>,
     body: Vec<u8>,
     read: Option<BodyRead>,
@@ -642,7 +643,7 @@ impl Core {
             .map(|(l, n, p)| (*l, *n, p))
             .chain(params.iter())
         {
-            if loc != Location::Path {
+            if !matches!(loc, Location::Path | Location::Nowhere) {
                 placed.push((loc, n, p.to_text(), Some(p)));
             }
         }
@@ -712,7 +713,7 @@ impl Core {
                     }
                     cookies.push(format!("{n}={text}"));
                 }
-                Location::Path => {}
+                Location::Path | Location::Nowhere => {}
             }
         }
         if !cookies.is_empty() {
@@ -737,7 +738,12 @@ impl Core {
             header("content-type", content_type, true)?;
             Some(bytes::Bytes::from(body))
         };
-        header("accept", "application/json", true)?;
+        let accept = match op.answer {
+            Answer::Json => "application/json",
+            // A document of any type, or the JSON error the envelope reads.
+            Answer::Binary => "*/*",
+        };
+        header("accept", accept, true)?;
         let url = reqwest::Url::parse(&url)
             .map_err(|e| invalid(format!("the request URL does not parse: {e}")))?;
         let reference = op.reference.and_then(|r| params.get(r)).map(Param::to_text);
@@ -774,6 +780,7 @@ impl Core {
         p.status = Some(resp.status().as_u16());
         let text = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
         p.location = text(reqwest::header::LOCATION).map(str::to_owned);
+        p.content_type = text(reqwest::header::CONTENT_TYPE).map(str::to_owned);
         p.retry_after = text(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
@@ -918,6 +925,10 @@ impl Core {
         let body = &facts.progress.body;
         let status = facts.progress.status.unwrap_or(0);
         let ok_status = (200..300).contains(&status);
+        let content_type = facts.progress.content_type.as_deref();
+        if op.answer == Answer::Binary && !crate::binary::is_json(content_type, body) {
+            return self.judge_document::<T, C>(op, kind, wire, facts);
+        }
         let http_status = || Error::HttpStatus {
             op: name,
             status,
@@ -984,6 +995,14 @@ impl Core {
                 })),
             });
         }
+        if op.answer == Answer::Binary {
+            // A success answered as JSON: the document is that JSON, as sent.
+            let answer = crate::Binary {
+                content_type: content_type.map(str::to_owned),
+                bytes: body.clone(),
+            };
+            return C::decode_binary(answer).map_err(unreadable);
+        }
         let Some(raw) = parsed.at(env.payload) else {
             return Err(unreadable(format!(
                 "no payload at `{}`",
@@ -992,6 +1011,44 @@ impl Core {
         };
         let mut de = serde_json::Deserializer::from_str(raw);
         C::decode(&mut de).map_err(|e| unreadable(format!("payload: {e}")))
+    }
+}
+
+impl Core {
+    /// A `binary` endpoint's answer that is not JSON: on a 2xx the document,
+    /// as received; otherwise an HTTP status error with a redacted excerpt.
+    fn judge_document<T, C: Codec<T>>(
+        &self,
+        op: &Operation,
+        kind: CallKind,
+        wire: &Wire,
+        facts: &Facts,
+    ) -> Result<T, Error> {
+        let status = facts.progress.status.unwrap_or(0);
+        if !(200..300).contains(&status) {
+            return Err(Error::HttpStatus {
+                op: op.op_name(),
+                status,
+                excerpt: BodyExcerpt::new(&facts.progress.body, &self.redactor(op, wire)),
+            });
+        }
+        let answer = crate::Binary {
+            content_type: facts.progress.content_type.clone(),
+            bytes: facts.progress.body.clone(),
+        };
+        C::decode_binary(answer).map_err(|reason| {
+            let happened = Happened::Unreadable { status };
+            let k = match outcome::decide(kind, happened) {
+                Verdict::Fail { kind, .. } => kind,
+                _ => ErrorKind::Decode,
+            };
+            let f = Facts {
+                happened,
+                reason: Some(reason),
+                ..*facts
+            };
+            self.error(op, wire, k, &f)
+        })
     }
 }
 

@@ -39,6 +39,16 @@ use std::sync::OnceLock;
 
 use crate::error::ItemError;
 
+mod datetime;
+mod unknown;
+
+pub use crate::binary::BinaryAnswer;
+pub use datetime::{
+    format_datetime, format_datetime_at, parse_datetime, DateTime, DateTimeAt, DateTimePattern,
+    FixedOffset,
+};
+pub use unknown::decode_keeping_unknown;
+
 /// Decodes and encodes one Rust type.
 pub trait Codec<T> {
     /// Reads `T` from the wire.
@@ -54,6 +64,18 @@ pub trait Codec<T> {
         Self: Sized,
     {
         decode_again::<Self, T, E>(&raw)
+    }
+    /// Builds `T` from a whole answer that is not JSON (a `binary`
+    /// response). Only [`BinaryAnswer`] can; every other codec reads JSON.
+    #[doc(hidden)]
+    fn decode_binary(answer: crate::Binary) -> Result<T, String>
+    where
+        Self: Sized,
+    {
+        Err(format!(
+            "a document ({} bytes) came where JSON was expected",
+            answer.bytes.len()
+        ))
     }
 }
 

@@ -400,6 +400,7 @@ mod tests {
             reference: None,
             params: &[],
             secret_fields: &[],
+            answer: crate::op::Answer::Json,
         };
         op.auth = &AUTH;
         let url =

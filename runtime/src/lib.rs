@@ -18,6 +18,7 @@
 //! and a lost answer is reported as [`Error::OutcomeUnknown`] with the caller's reference.
 #![deny(missing_docs)]
 
+mod binary;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod call;
@@ -35,6 +36,7 @@ pub mod secret;
 mod sign;
 pub mod with;
 
+pub use binary::Binary;
 pub use call::{CallFuture, Request};
 pub use callback::CallbackError;
 pub use client::{Core, CoreBuilder};
@@ -42,7 +44,7 @@ pub use error::{BuildError, Error, ErrorKind, ItemError};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 pub use serde_json::Value as Json;
-pub use time::{Date, OffsetDateTime};
+pub use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
 
 /// Re-exported so that generated code and its users name one version of these crates.
 pub mod reexport {

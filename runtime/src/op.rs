@@ -53,6 +53,9 @@ pub enum Location {
     Cookie,
     /// Path segment.
     Path,
+    /// Not sent: the value is only for the client (the call's reference, a
+    /// signature hole).
+    Nowhere,
 }
 
 /// One piece of a path.
@@ -190,6 +193,17 @@ pub struct Auth {
     pub prefix: &'static str,
 }
 
+/// What a successful answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A JSON body, read through the envelope.
+    Json,
+    /// A document (a PDF receipt): its bytes and content type, never decoded
+    /// as JSON. An answer that is JSON instead (by its `content-type`, or a
+    /// body that is a JSON object) is read through the envelope.
+    Binary,
+}
+
 /// A whole endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
@@ -211,6 +225,8 @@ pub struct Operation {
     pub fixed: &'static [(Location, &'static str, Lit)],
     /// Response envelope.
     pub envelope: Envelope,
+    /// What a successful answer is: JSON, or a document.
+    pub answer: Answer,
     /// Safe to repeat.
     pub idempotent: bool,
     /// Moves money: never retried; lost answers are "outcome unknown".

@@ -87,6 +87,42 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
 }
 
+/// A list written as one text, its items joined with `separator` (a spec's
+/// `join:`, e.g. one comment per line). An item that contains the separator
+/// would be read as two: the call is refused before sending.
+pub fn join(
+    op: &crate::op::Operation,
+    name: &str,
+    items: impl IntoIterator<Item = Param>,
+    separator: &str,
+) -> Result<Param, crate::Error> {
+    let mut out = String::new();
+    let mut secret = false;
+    for (i, item) in items.into_iter().enumerate() {
+        secret |= matches!(item, Param::Secret(_));
+        let text = item.to_text();
+        if text.contains(separator) {
+            return Err(crate::Error::invalid_request(
+                op,
+                format!(
+                    "item {} of `{name}` contains the separator {separator:?}, so it would be read as several",
+                    i + 1
+                ),
+            ));
+        }
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(&text);
+    }
+    // One secret item makes the whole text secret (redacted like a credential).
+    Ok(if secret {
+        Param::Secret(crate::Secret::new(out))
+    } else {
+        Param::Str(out)
+    })
+}
+
 /// Conversion of a typed value into a [`Param`].
 pub trait ToParam {
     /// The wire value.
@@ -200,6 +236,51 @@ mod tests {
         Param::Dec(d).write_json(&mut s);
         assert_eq!(s, "96496048.0450002");
         assert_eq!(Param::Dec("1000.50".parse().unwrap()).to_text(), "1000.50");
+    }
+
+    #[test]
+    fn joined_lists_refuse_an_item_holding_the_separator() {
+        static OP: crate::op::Operation = crate::op::Operation {
+            provider: "p",
+            name: "e",
+            method: crate::op::Method::Post,
+            path: &[],
+            encoding: crate::op::Encoding::Form,
+            auth: &[],
+            headers: &[],
+            fixed: &[],
+            envelope: crate::op::Envelope {
+                success: &[],
+                pending: &[],
+                payload: &[],
+                code: None,
+                message: None,
+            },
+            answer: crate::op::Answer::Json,
+            idempotent: false,
+            moves_money: false,
+            reference: None,
+            params: &[],
+            secret_fields: &[],
+        };
+        let lines = |items: &[&str]| {
+            join(
+                &OP,
+                "comments",
+                items.iter().map(|s| Param::Str((*s).to_owned())),
+                "\n",
+            )
+        };
+        assert_eq!(
+            lines(&["nice", "great"]).unwrap(),
+            Param::Str("nice\ngreat".into())
+        );
+        assert_eq!(lines(&[]).unwrap(), Param::Str(String::new()));
+        let err = lines(&["nice", "two\nlines"]).unwrap_err();
+        assert!(err.to_string().contains("item 2 of `comments`"), "{err}");
+        assert!(err.is_safe_to_retry());
+        let secret = join(&OP, "s", [Param::Secret(crate::Secret::new("k"))], ",");
+        assert!(matches!(secret, Ok(Param::Secret(_))));
     }
 
     #[test]

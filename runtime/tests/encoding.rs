@@ -58,6 +58,7 @@ static FORM_OP: Operation = Operation {
     headers: &[("cache-control", "no-cache")],
     fixed: &[(Location::Body, "action", Lit::Str("add"))],
     envelope: ENVELOPE,
+    answer: Answer::Json,
     idempotent: false,
     moves_money: false,
     reference: None,

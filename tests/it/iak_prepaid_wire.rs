@@ -170,7 +170,7 @@ async fn pricelist_puts_type_and_operator_in_the_path_and_keeps_the_space_in_non
 }
 
 #[tokio::test]
-async fn pricelist_with_a_type_only_has_one_path_segment() {
+async fn pricelist_with_a_type_only_has_one_path_segment_and_sends_status_all() {
     let (server, client) = setup().await;
     server.push(Reply::json(
         200,
@@ -182,10 +182,14 @@ async fn pricelist_with_a_type_only_has_one_path_segment() {
         .await
         .expect("pricelist");
     assert!(list.is_empty());
+    // No status given: the client sends `all`, as IAK's SDK always sends one.
     let r = only_request(&server, "/api/pricelist/data");
     assert_eq!(
         r.body_text(),
-        format!(r#"{{"username":"{USERNAME}","sign":"{}"}}"#, sign("pl"))
+        format!(
+            r#"{{"username":"{USERNAME}","sign":"{}","status":"all"}}"#,
+            sign("pl")
+        )
     );
 }
 

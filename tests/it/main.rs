@@ -15,6 +15,7 @@ mod edges;
 mod exact_numbers_wire;
 mod faults;
 mod hooks;
+mod iak_postpaid_wire;
 mod iak_prepaid_wire;
 mod k7_wire;
 mod load;

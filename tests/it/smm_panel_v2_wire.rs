@@ -6,7 +6,11 @@
 
 use std::time::Duration;
 
-use providers::smm_panel_v2::{Client, Environment, OrderState, RefillState};
+use providers::runtime::{Date, Month};
+use providers::smm_panel_v2::{
+    AddMentionsWithHashtagsOrderRequired, AddSubscriptionRequired, Client, Environment, OrderState,
+    RefillState, ServiceType,
+};
 use providers::Error;
 use providers_mock::{MockServer, Recorded, Reply};
 
@@ -63,7 +67,7 @@ async fn services_posts_key_and_action_and_decodes_the_documented_list() {
     let s = &services[0];
     assert_eq!(s.service, 1);
     assert_eq!(s.name, "Followers");
-    assert_eq!(s.service_type, "Default");
+    assert_eq!(s.service_type, ServiceType::Default);
     assert_eq!(s.category, "First Category");
     assert_eq!(s.rate, dec("0.90"));
     assert_eq!(s.rate.to_string(), "0.90");
@@ -225,6 +229,259 @@ async fn a_lost_add_order_answer_is_outcome_unknown_and_not_resent() {
     assert!(!err.is_safe_to_retry());
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(server.request_count(), 1);
+}
+
+// ---- the other order forms ----
+
+/// Places one order with `call`, answered `{"order": 23501}`, and checks the
+/// form body sent after `key=...&action=add&`.
+async fn assert_form(
+    rest: &str,
+    call: impl FnOnce(
+        &Client,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<i64, Error>> + Send + '_>,
+    >,
+) {
+    let (server, client) = setup().await;
+    server.push(Reply::json(200, r#"{"order": 23501}"#));
+    assert_eq!(call(&client).await.expect("order"), 23501);
+    only_request(&server, &format!("key={KEY}&action=add&{rest}"));
+}
+
+#[tokio::test]
+async fn every_order_form_sends_exactly_its_fields() {
+    assert_form("service=3&link=https%3A%2F%2Fx.example%2Fp", |c| {
+        Box::pin(async move { Ok(c.add_package_order(3, "https://x.example/p").await?.order) })
+    })
+    .await;
+    assert_form(
+        "service=6&link=https%3A%2F%2Fx.example%2Fp&quantity=1000&hashtag=%23goodphoto",
+        |c| {
+            Box::pin(async move {
+                Ok(
+                    c.add_mentions_hashtag_order(6, "https://x.example/p", 1000, "#goodphoto")
+                        .await?
+                        .order,
+                )
+            })
+        },
+    )
+    .await;
+    assert_form(
+        "service=7&link=https%3A%2F%2Fx.example%2Fp&quantity=1000&username=test",
+        |c| {
+            Box::pin(async move {
+                Ok(
+                    c.add_mentions_user_followers_order(7, "https://x.example/p", 1000, "test")
+                        .await?
+                        .order,
+                )
+            })
+        },
+    )
+    .await;
+    assert_form(
+        "service=8&link=https%3A%2F%2Fx.example%2Fp&quantity=1000&media=https%3A%2F%2Fx.example%2Fo",
+        |c| {
+            Box::pin(async move {
+                Ok(c.add_mentions_media_likers_order(
+                    8,
+                    "https://x.example/p",
+                    1000,
+                    "https://x.example/o",
+                )
+                .await?
+                .order)
+            })
+        },
+    )
+    .await;
+    assert_form(
+        "service=10&link=https%3A%2F%2Fx.example%2Fp&quantity=100&username=owner",
+        |c| {
+            Box::pin(async move {
+                Ok(
+                    c.add_comment_likes_order(10, "https://x.example/p", 100, "owner")
+                        .await?
+                        .order,
+                )
+            })
+        },
+    )
+    .await;
+    assert_form(
+        "service=11&link=https%3A%2F%2Ft.me%2Fx%2F42&quantity=100&answer_number=2",
+        |c| {
+            Box::pin(async move {
+                Ok(c.add_poll_order(11, "https://t.me/x/42", 100, 2)
+                    .await?
+                    .order)
+            })
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn comments_and_usernames_go_one_per_line() {
+    assert_form(
+        "service=2&link=https%3A%2F%2Fx.example%2Fp&comments=Great+photo%21%0ALove+it%0A%F0%9F%94%A5",
+        |c| {
+            Box::pin(async move {
+                let comments = vec!["Great photo!".into(), "Love it".into(), "🔥".into()];
+                Ok(c.add_custom_comments_order(2, "https://x.example/p", comments)
+                    .await?
+                    .order)
+            })
+        },
+    )
+    .await;
+    assert_form(
+        "service=5&link=https%3A%2F%2Fx.example%2Fp&usernames=test%0Atesting",
+        |c| {
+            Box::pin(async move {
+                let names = vec!["test".into(), "testing".into()];
+                Ok(
+                    c.add_mentions_custom_list_order(5, "https://x.example/p", names)
+                        .await?
+                        .order,
+                )
+            })
+        },
+    )
+    .await;
+    assert_form(
+        "service=4&link=https%3A%2F%2Fx.example%2Fp&quantity=1000&usernames=test%0Atesting&hashtags=%23goodphoto%0A%23love",
+        |c| {
+            Box::pin(async move {
+                Ok(c.add_mentions_with_hashtags_order(AddMentionsWithHashtagsOrderRequired {
+                    service: 4,
+                    link: "https://x.example/p".into(),
+                    quantity: 1000,
+                    usernames: vec!["test".into(), "testing".into()],
+                    hashtags: vec!["#goodphoto".into(), "#love".into()],
+                })
+                .await?
+                .order)
+            })
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_comment_with_a_line_break_is_refused_before_sending() {
+    let (server, client) = setup().await;
+    let err = client
+        .add_custom_comments_order(
+            2,
+            "https://x.example/p",
+            vec!["ok".into(), "two\nlines".into()],
+        )
+        .await
+        .expect_err("would be two comments");
+    match &err {
+        Error::InvalidRequest { reason, .. } => {
+            assert!(reason.contains("item 2 of `comments`"), "{reason}");
+        }
+        other => panic!("expected an invalid request, got {other:?}"),
+    }
+    assert!(err.is_safe_to_retry());
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn a_subscription_sends_its_expiry_day_first() {
+    let expiry = Date::from_calendar_date(2022, Month::November, 3).expect("date");
+    assert_form(
+        "service=9&username=test&min=100&max=110&posts=5&old_posts=2&delay=30&expiry=03%2F11%2F2022",
+        |c| {
+            Box::pin(async move {
+                Ok(c.add_subscription(AddSubscriptionRequired {
+                    service: 9,
+                    username: "test".into(),
+                    min: 100,
+                    max: 110,
+                    delay: 30,
+                })
+                .posts(5)
+                .old_posts(2)
+                .expiry(expiry)
+                .await?
+                .order)
+            })
+        },
+    )
+    .await;
+    // Without the optional fields, none of them is sent.
+    assert_form("service=9&username=test&min=100&max=110&delay=0", |c| {
+        Box::pin(async move {
+            Ok(c.add_subscription(AddSubscriptionRequired {
+                service: 9,
+                username: "test".into(),
+                min: 100,
+                max: 110,
+                delay: 0,
+            })
+            .await?
+            .order)
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn drip_feed_runs_and_interval_go_together() {
+    let (server, client) = setup().await;
+    for err in [
+        client.add_order(1, "https://x.example", 100).runs(5).await,
+        client
+            .add_order(1, "https://x.example", 100)
+            .interval(30)
+            .await,
+    ] {
+        match err {
+            Err(Error::InvalidRequest { reason, .. }) => {
+                assert!(
+                    reason.contains("may only be given together with"),
+                    "{reason}"
+                );
+            }
+            other => panic!("expected an invalid request, got {other:?}"),
+        }
+    }
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn service_types_name_the_order_form() {
+    let (server, client) = setup().await;
+    server.push(Reply::json(
+        200,
+        r#"[{"service": 1, "name": "a", "type": "Default", "category": "c", "rate": "1", "min": 1, "max": 2},
+            {"service": 2, "name": "b", "type": "Custom Comments", "category": "c", "rate": "1", "min": 1, "max": 2},
+            {"service": 3, "name": "c", "type": "Mentions with Hashtags", "category": "c", "rate": "1", "min": 1, "max": 2},
+            {"service": 4, "name": "d", "type": "Subscriptions", "category": "c", "rate": "1", "min": 1, "max": 2},
+            {"service": 5, "name": "e", "type": "SEO", "category": "c", "rate": "1", "min": 1, "max": 2}]"#,
+    ));
+    let types: Vec<ServiceType> = client
+        .services()
+        .await
+        .expect("services")
+        .into_iter()
+        .map(|s| s.service_type)
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ServiceType::Default,
+            ServiceType::CustomComments,
+            ServiceType::MentionsWithHashtags,
+            ServiceType::Subscriptions,
+            ServiceType::Other("SEO".into()),
+        ]
+    );
 }
 
 // ---- status ----

@@ -270,6 +270,7 @@ fn place(l: Location) -> &'static str {
         Location::Header => "headers",
         Location::Cookie => "cookies",
         Location::Path => "path",
+        Location::Nowhere => "nowhere (kept by the client)",
     }
 }
 

@@ -246,6 +246,11 @@ pub(crate) fn rust_type(p: &Provider, ty: &Ty) -> String {
         Ty::Json => "Json".into(),
         Ty::Timestamp => "OffsetDateTime".into(),
         Ty::Date(_) => "Date".into(),
+        Ty::DateTime(i) => match p.datetime_formats.get(*i).map(|f| &f.offset) {
+            Some(Some(_)) => "OffsetDateTime".into(),
+            _ => "PrimitiveDateTime".into(),
+        },
+        Ty::Binary => "Binary".into(),
         Ty::Model(i) => p.models.get(*i).map(|m| m.name.clone()).unwrap_or_default(),
         Ty::List(t) => format!("Vec<{}>", rust_type(p, t)),
         Ty::Map(t) => format!("BTreeMap<String, {}>", rust_type(p, t)),
@@ -262,10 +267,20 @@ pub(crate) fn optional(t: String, option: bool) -> String {
     }
 }
 
-/// The date patterns a type uses, in order (a pattern change keeps the Rust type).
+/// The date and date-time patterns a type uses, in order (a pattern change keeps
+/// the Rust type; a date-time's offset is part of its pattern here).
 pub(crate) fn date_formats(p: &Provider, ty: &Ty) -> Vec<String> {
     match ty {
         Ty::Date(i) => p.date_patterns.get(*i).cloned().into_iter().collect(),
+        Ty::DateTime(i) => p
+            .datetime_formats
+            .get(*i)
+            .map(|f| match &f.offset {
+                Some((offset, _)) => format!("{} at {offset}", f.pattern),
+                None => f.pattern.clone(),
+            })
+            .into_iter()
+            .collect(),
         Ty::List(t) | Ty::Map(t) | Ty::Item(t) => date_formats(p, t),
         _ => Vec::new(),
     }

@@ -200,6 +200,7 @@ fn location_text(l: Location) -> &'static str {
         Location::Header => "headers",
         Location::Cookie => "cookies",
         Location::Path => "path",
+        Location::Nowhere => "nowhere",
     }
 }
 
@@ -235,6 +236,26 @@ fn match_path(segments: &[Segment], path: &str) -> Option<Vec<(String, String)>>
 }
 
 /// Whether the media type of a `content-type` value is `want`.
+/// Whether a content type is JSON (`application/json`, `text/json`, `...+json`).
+pub(crate) fn is_json_type(content_type: &str) -> bool {
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json" || media == "text/json" || media.ends_with("+json")
+}
+
+/// The text an example's value `v` for `f` takes on the wire (a `join`ed
+/// list is one text).
+pub(crate) fn expected_text(f: &ir::Field, v: &Value) -> String {
+    match (&f.join, v) {
+        (Some(sep), Value::Array(items)) => items.iter().map(text).collect::<Vec<_>>().join(sep),
+        _ => text(v),
+    }
+}
+
 fn media_type_is(value: Option<&str>, want: &str) -> bool {
     value.is_some_and(|v| {
         v.split(';')
@@ -270,7 +291,10 @@ fn value_problem(ty: &Ty, f: &ir::Field, text: &str, json: Option<&Value>) -> Op
                 (ListStyle::Array, Some(Value::Array(a))) => a.iter().map(self::text).collect(),
                 (ListStyle::Array, Some(_)) => return Some("is not a JSON array".into()),
                 _ if text.is_empty() => Vec::new(),
-                _ => text.split(',').map(str::to_owned).collect(),
+                _ => text
+                    .split(f.join.as_deref().unwrap_or(","))
+                    .map(str::to_owned)
+                    .collect(),
             };
             if let Some(max) = f.max_items {
                 if items.len() > max as usize {
@@ -348,6 +372,7 @@ pub(crate) fn check(
             Location::Cookie => &req.cookies,
             Location::Header => return req.rec.header(name).map(str::to_owned),
             Location::Path => &path_values,
+            Location::Nowhere => return None,
         };
         pairs
             .iter()
@@ -396,6 +421,28 @@ pub(crate) fn check(
         (!all.is_empty()).then(|| all.join(","))
     };
     for f in &e.params {
+        if f.location == Location::Nowhere {
+            // Kept by the client (the reference, a signature hole), never sent.
+            if let Some(l) = [
+                Location::Query,
+                Location::Body,
+                Location::Header,
+                Location::Cookie,
+            ]
+            .into_iter()
+            .find(|l| find(*l, &f.wire).is_some())
+            {
+                problem(
+                    ProblemKind::Param,
+                    format!(
+                        "`{}` is sent in the {}; the client keeps it and sends it nowhere",
+                        f.wire,
+                        location_text(l)
+                    ),
+                );
+            }
+            continue;
+        }
         let is_repeated = f.style == ListStyle::Array && matches!(f.ty, Ty::List(_));
         let got = if is_repeated {
             repeated(f).or_else(|| find(f.location, &f.wire))
@@ -442,8 +489,13 @@ pub(crate) fn check(
     let mut sent_at: Vec<(Location, &(String, String))> =
         req.query.iter().map(|kv| (Location::Query, kv)).collect();
     sent_at.extend(body.iter().map(|kv| (Location::Body, kv)));
+    let kept = |name: &str| {
+        e.params
+            .iter()
+            .any(|f| f.location == Location::Nowhere && f.wire == name)
+    };
     for (loc, (name, _)) in sent_at {
-        if declared(loc, name) {
+        if declared(loc, name) || kept(name) {
             continue;
         }
         let elsewhere = [

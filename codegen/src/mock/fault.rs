@@ -128,8 +128,8 @@ impl FromStr for FaultArg {
 }
 
 /// The reply for an example answer (`status`, JSON `body`) after `faults`.
-pub(crate) fn reply(status: u16, body: &str, faults: &[Fault]) -> Reply {
-    let mut reply = Reply::json(status, body);
+pub(crate) fn reply(status: u16, content_type: &str, body: &[u8], faults: &[Fault]) -> Reply {
+    let mut reply = Reply::text(status, content_type, body);
     let mut delay = None;
     let mut wire = None;
     for f in faults {
@@ -146,12 +146,16 @@ pub(crate) fn reply(status: u16, body: &str, faults: &[Fault]) -> Reply {
             }
             Fault::Html => reply = Reply::text(200, "text/html; charset=utf-8", HTML_PAGE),
             Fault::Truncate => {
+                // Half the body; a text body is cut on a character boundary.
                 let half = body.len() / 2;
-                let cut = (0..=half)
-                    .rev()
-                    .find(|i| body.is_char_boundary(*i))
-                    .unwrap_or(0);
-                reply = Reply::json(status, body.get(..cut).unwrap_or_default());
+                let cut = match std::str::from_utf8(body) {
+                    Ok(text) => (0..=half)
+                        .rev()
+                        .find(|i| text.is_char_boundary(*i))
+                        .unwrap_or(0),
+                    Err(_) => half,
+                };
+                reply = Reply::text(status, content_type, body.get(..cut).unwrap_or_default());
             }
         }
     }
@@ -208,15 +212,18 @@ mod tests {
         assert!(e.0.contains("reset-mid-body"), "{e}");
     }
 
+    const JSON: &str = "application/json";
+
     #[test]
     fn truncation_cuts_on_a_character_boundary() {
         let body = r#"{"m":"€€€€"}"#;
-        let r = reply(200, body, &[Fault::Truncate]);
+        let r = reply(200, JSON, body.as_bytes(), &[Fault::Truncate]);
         assert_eq!(r, Reply::json(200, r#"{"m":"€"#));
         assert_eq!(
             reply(
                 200,
-                "{}",
+                JSON,
+                b"{}",
                 &[Fault::Delay(Duration::from_millis(5)), Fault::Reset]
             ),
             Reply::json(200, "{}")

@@ -38,15 +38,15 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use providers_mock::{MockServer, Recorded, Reply};
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub use check::{Problem, ProblemKind};
 pub use fault::{Fault, FaultArg};
 
 use crate::diag::suggest;
-use crate::ir::{self, Ty};
+use crate::ir::{self, Location, Ty};
 use crate::load::Loaded;
-use crate::spec::Example;
+use crate::spec::{self, Example};
 
 /// Why a command-line value (`--credential`, `--fault`, `--example`) does not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -562,12 +562,14 @@ impl Mock {
         let request = check::Request::new(req);
         let mut best: Option<ProblemKind> = Some(ProblemKind::Path);
         let mut closest: Vec<(usize, usize, check::Checked)> = Vec::new();
+        let mut matching: Vec<(usize, usize, check::Checked)> = Vec::new();
         for (si, spec) in self.inner.specs.iter().enumerate() {
             for (ei, e) in spec.provider.endpoints.iter().enumerate() {
                 let checked = check::check(&spec.provider, e, &spec.credentials, &request);
                 let stage = checked.stage();
                 if stage.is_none() {
-                    return self.answer_with(si, ei, &request, checked);
+                    matching.push((si, ei, checked));
+                    continue;
                 }
                 if stage > best {
                     best = stage;
@@ -577,6 +579,9 @@ impl Mock {
                     closest.push((si, ei, checked));
                 }
             }
+        }
+        if let Some((si, ei, checked)) = self.pick(matching) {
+            return self.answer_with(si, ei, &request, checked);
         }
         if closest.is_empty() {
             let problem = Problem {
@@ -644,6 +649,37 @@ impl Mock {
             .flat_map(|(_, _, c)| c.problems)
             .collect();
         self.refuse(&request, problems, None)
+    }
+
+    /// One of the endpoints a request fits. Several fit when their requests
+    /// look the same on the wire (order forms that differ only by the
+    /// service they are for): a pinned one wins, then the first whose example
+    /// has the values sent, then the first in spec order.
+    fn pick(
+        &self,
+        mut matching: Vec<(usize, usize, check::Checked)>,
+    ) -> Option<(usize, usize, check::Checked)> {
+        if matching.len() > 1 {
+            let pins = self
+                .inner
+                .pins
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let by_values = |(si, ei, c): &(usize, usize, check::Checked)| {
+                let e = &self.inner.specs[*si].provider.endpoints[*ei];
+                self.inner.specs[*si].examples[*ei]
+                    .iter()
+                    .any(|x| differences(e, x, &c.sent).is_empty())
+            };
+            let chosen = matching
+                .iter()
+                .position(|(si, ei, _)| pins.contains_key(&(*si, *ei)))
+                .or_else(|| matching.iter().position(by_values))
+                .unwrap_or(0);
+            drop(pins);
+            return Some(matching.swap_remove(chosen));
+        }
+        matching.pop()
     }
 
     fn served_paths(&self) -> String {
@@ -780,7 +816,7 @@ impl Mock {
         let (reply, status, differences) = match index.and_then(|i| examples.get(i)) {
             Some(x) => {
                 let status = x.response.status.unwrap_or(200);
-                let body = x.response.body.to_string();
+                let (content_type, body) = served(&x.response);
                 let status = faults
                     .iter()
                     .find_map(|f| match f {
@@ -793,7 +829,11 @@ impl Mock {
                     Choice::Values => Vec::new(),
                     _ => differs(x),
                 };
-                (fault::reply(status, &body, &faults), status, differences)
+                (
+                    fault::reply(status, &content_type, &body, &faults),
+                    status,
+                    differences,
+                )
             }
             None => {
                 let body = json!({"mock_error": {
@@ -919,11 +959,25 @@ fn preferred_example(rec: &Recorded) -> Option<String> {
     })
 }
 
+/// What an example answers: its content type and body bytes. The body is the
+/// example's JSON, or, with a `content_type` that is not JSON and a text body,
+/// that text as sent (a document such as a PDF receipt).
+pub fn served(r: &spec::ExampleResponse) -> (String, Vec<u8>) {
+    match (&r.content_type, &r.body) {
+        (None, body) => ("application/json".to_owned(), body.to_string().into_bytes()),
+        (Some(ct), Value::String(text)) if !check::is_json_type(ct) => {
+            (ct.clone(), text.clone().into_bytes())
+        }
+        (Some(ct), body) => (ct.clone(), body.to_string().into_bytes()),
+    }
+}
+
 /// How the parameters sent differ from example `x`'s documented request.
 fn differences(e: &ir::Endpoint, x: &Example, sent: &BTreeMap<String, String>) -> Vec<String> {
     let documented = x.request.as_ref();
     let mut out = Vec::new();
-    for f in &e.params {
+    // Parameters kept by the client (`in: nowhere`) are never on the wire.
+    for f in e.params.iter().filter(|f| f.location != Location::Nowhere) {
         let given = documented
             .and_then(|r| r.get(&f.wire))
             .filter(|v| !v.is_null());
@@ -936,7 +990,7 @@ fn differences(e: &ir::Endpoint, x: &Example, sent: &BTreeMap<String, String>) -
         });
         match (given, got) {
             (Some(v), Some(got)) => {
-                if !check::same(&check::text(v), &got) && f.ty != Ty::Secret {
+                if !check::same(&check::expected_text(f, v), &got) && f.ty != Ty::Secret {
                     out.push(format!(
                         "`{}` is {got:?} on the wire, the example gives {v}",
                         f.wire
@@ -944,6 +998,9 @@ fn differences(e: &ir::Endpoint, x: &Example, sent: &BTreeMap<String, String>) -
                 }
             }
             (Some(v), None) => out.push(format!("`{}` ({v}) is missing from the request", f.wire)),
+            // The client sends the default when the caller gives nothing.
+            (None, Some(got))
+                if f.default.as_ref().map(check::literal_text) == Some(got.clone()) => {}
             (None, Some(got)) => out.push(format!(
                 "`{}` is on the wire ({got:?}) but the example leaves it out",
                 f.wire

@@ -404,10 +404,13 @@ fn merged_media(cx: &Ctx, es: &[&Endpoint]) -> Value {
         .iter()
         .map(|e| json!({ "$ref": format!("#/components/schemas/{}", body_component(e)) }))
         .collect();
-    let mut schema = json!({ "oneOf": refs });
-    if let Some(d) = discriminator(es) {
-        schema["discriminator"] = d;
-    }
+    // Exactly one body fits when a fixed field tells them apart; without one,
+    // two endpoints may send the same fields (order forms that differ only by
+    // the service they are for), so any that fits will do.
+    let schema = match discriminator(es) {
+        Some(d) => json!({ "oneOf": refs, "discriminator": d }),
+        None => json!({ "anyOf": refs }),
+    };
     let mut media = json!({ "schema": schema });
     let mut encoding = Map::new();
     let mut examples = Map::new();

@@ -19,6 +19,8 @@ pub(crate) fn location_name(l: Location) -> &'static str {
         Location::Header => "header",
         Location::Cookie => "cookie",
         Location::Path => "path",
+        // Kept by the client, never sent: no parameter of the document has it.
+        Location::Nowhere => "nowhere",
     }
 }
 
@@ -60,13 +62,19 @@ fn is_json_text(p: &Provider, ty: &Ty) -> bool {
     }
 }
 
-/// A list written as one comma-joined value: its text schema.
+/// A list written as one value, its items joined (with commas, or the
+/// field's `join` separator): its text schema.
 fn comma_text(cx: &Ctx, f: &Field) -> Value {
     let items = match &f.ty {
         Ty::List(t) => ty_schema(cx, t, Dir::Request),
         _ => json!({}),
     };
-    let mut s = json!({ "type": "string", "x-list-style": "comma", "x-items": items });
+    let mut s = match &f.join {
+        Some(sep) => {
+            json!({ "type": "string", "x-list-style": "join", "x-separator": sep, "x-items": items })
+        }
+        None => json!({ "type": "string", "x-list-style": "comma", "x-items": items }),
+    };
     if let Some(max) = f.max_items {
         s["x-max-items"] = json!(max);
     }
@@ -75,7 +83,14 @@ fn comma_text(cx: &Ctx, f: &Field) -> Value {
 
 /// The schema of a sent parameter, with its list limits and dependencies.
 fn param_schema(cx: &Ctx, f: &Field) -> Value {
+    if f.join.is_some() {
+        let s = super::schema::describe(comma_text(cx, f), f.doc.as_deref());
+        return with_rust_name(s, &f.wire, &f.rust);
+    }
     let mut s = field_schema(cx, f, Dir::Request);
+    if let Some(d) = &f.default {
+        s["default"] = literal(d);
+    }
     if let (Some(max), Ty::List(_)) = (f.max_items, &f.ty) {
         s["maxItems"] = json!(max);
     }
@@ -103,7 +118,7 @@ fn parameter(cx: &Ctx, f: &Field, name: &str, example: Option<&Value>) -> Value 
         out["content"] = json!({ "application/json": { "schema": s } });
     } else {
         out["schema"] = s;
-        if let Ty::List(_) = f.ty {
+        if let (Ty::List(_), None) = (&f.ty, &f.join) {
             let explode = f.style == ListStyle::Array && f.location == Location::Query;
             let style = match f.location {
                 Location::Query | Location::Cookie => "form",
@@ -220,7 +235,7 @@ pub(crate) fn body_schema(cx: &Ctx, e: &Endpoint) -> Value {
     for f in &fields {
         let comma = e.encoding == Encoding::Json && f.style == ListStyle::Comma;
         let deps: Vec<&str> = f.requires.iter().map(|(w, _)| w.as_str()).collect();
-        let s = if comma && matches!(f.ty, Ty::List(_)) {
+        let s = if comma && f.join.is_none() && matches!(f.ty, Ty::List(_)) {
             let mut s = super::schema::describe(comma_text(cx, f), f.doc.as_deref());
             if !deps.is_empty() {
                 s["x-requires"] = json!(deps);
@@ -260,7 +275,7 @@ pub(crate) fn form_encoding(cx: &Ctx, e: &Endpoint) -> Map<String, Value> {
     for f in e.params.iter().filter(|f| f.location == Location::Body) {
         if is_json_text(cx.p, &f.ty) {
             out.insert(f.wire.clone(), json!({ "contentType": "application/json" }));
-        } else if let Ty::List(_) = f.ty {
+        } else if let (Ty::List(_), None) = (&f.ty, &f.join) {
             let explode = f.style == ListStyle::Array;
             out.insert(
                 f.wire.clone(),
@@ -293,8 +308,11 @@ pub(crate) fn body_example(cx: &Ctx, e: &Endpoint, request: &Map<String, Value>)
             continue;
         };
         let comma = e.encoding == Encoding::Json && f.style == ListStyle::Comma;
-        let v = match (v, comma) {
-            (Value::Array(items), true) => {
+        let v = match (v, &f.join, comma) {
+            (Value::Array(items), Some(sep), _) => {
+                json!(items.iter().map(text).collect::<Vec<_>>().join(sep))
+            }
+            (Value::Array(items), None, true) => {
                 json!(items.iter().map(text).collect::<Vec<_>>().join(","))
             }
             _ => v.clone(),

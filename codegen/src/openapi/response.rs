@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::request::literal;
 use super::schema::{ty_schema, Dir};
 use super::Ctx;
-use crate::ir::{Condition, Endpoint, Test};
+use crate::ir::{Condition, Endpoint, Test, Ty};
 use crate::spec::ExampleOutcome;
 
 /// One response of an operation, before it is written out.
@@ -17,6 +17,8 @@ pub(crate) struct Response {
     pub status: String,
     /// What it means.
     pub description: String,
+    /// Its body's media type.
+    pub media: String,
     /// Its body's schema.
     pub schema: Value,
     /// Examples by key.
@@ -33,7 +35,7 @@ impl Response {
         }
         json!({
             "description": self.description,
-            "content": { "application/json": media },
+            "content": { self.media.clone(): media },
         })
     }
 }
@@ -149,6 +151,8 @@ pub(crate) fn envelope_ext(e: &Endpoint) -> Value {
     v
 }
 
+const JSON: &str = "application/json";
+
 const DEFAULT_DOC: &str = "An error: any other status, or a 2xx answer that fails the \
 success conditions (`x-envelope`: these providers answer errors with HTTP 200).";
 
@@ -160,15 +164,34 @@ pub(crate) fn responses(cx: &Ctx, e: &Endpoint) -> Vec<Response> {
     } else {
         format!("`{}`", e.envelope.payload.join("."))
     };
-    let ok = |status: String| Response {
-        status,
-        description: format!("Success; the payload is {payload_at}."),
-        schema: success_schema(cx, e),
-        examples: Vec::new(),
+    // A document is the whole body, as served (errors still come as JSON).
+    let document = (e.response == Ty::Binary).then(|| {
+        cx.examples(e)
+            .into_iter()
+            .filter(|(_, x)| x.response.outcome.unwrap_or(ExampleOutcome::Ok) == ExampleOutcome::Ok)
+            .find_map(|(_, x)| x.response.content_type.clone())
+            .unwrap_or_else(|| "application/octet-stream".to_owned())
+    });
+    let ok = |status: String| match &document {
+        Some(media) => Response {
+            status,
+            description: "Success; the body is the document.".to_owned(),
+            media: media.clone(),
+            schema: json!({ "type": "string", "contentMediaType": media }),
+            examples: Vec::new(),
+        },
+        None => Response {
+            status,
+            description: format!("Success; the payload is {payload_at}."),
+            media: JSON.to_owned(),
+            schema: success_schema(cx, e),
+            examples: Vec::new(),
+        },
     };
     let error = |status: String, description: &str| Response {
         status,
         description: description.to_owned(),
+        media: JSON.to_owned(),
         schema: error_schema(e),
         examples: Vec::new(),
     };

@@ -51,6 +51,19 @@ pub(crate) fn ty_schema(cx: &Ctx, ty: &Ty, dir: Dir) -> Value {
             "type": "string",
             "x-date-format": cx.p.date_patterns.get(*i).cloned().unwrap_or_default(),
         }),
+        Ty::DateTime(i) => {
+            let f = cx.p.datetime_formats.get(*i);
+            let mut s = json!({
+                "type": "string",
+                "x-datetime-format": f.map(|f| f.pattern.clone()).unwrap_or_default(),
+            });
+            if let Some((offset, _)) = f.and_then(|f| f.offset.as_ref()) {
+                s["x-utc-offset"] = json!(offset);
+            }
+            s
+        }
+        // A whole response body (a document), never a JSON value.
+        Ty::Binary => json!({ "type": "string", "contentMediaType": "application/octet-stream" }),
         scalar => match dir {
             Dir::Request => sent_scalar(scalar),
             Dir::Response => read_scalar(scalar),

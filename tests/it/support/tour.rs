@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use base64::Engine;
 use codegen::ir::{self, Piece};
 use codegen::mock::sign::{digest, encode, render};
 use codegen::mock::{CredentialArg, Mock, Settings};
@@ -93,6 +94,9 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
                 mock.pin(&provider.module, &e.wire, Some(i));
                 let params = Value::Object(ex.request.clone().unwrap_or_default());
                 let result = client.call(&e.wire, params.clone()).await;
+                // Unpinned again: a later endpoint whose requests look the same
+                // on the wire must not be answered for by this one.
+                mock.pin(&provider.module, &e.wire, None);
                 let mut problems = Vec::new();
                 let seen = server.take_requests();
                 match seen.as_slice() {
@@ -105,7 +109,7 @@ pub async fn run(specs: &Path) -> Result<Vec<Outcome>, String> {
                 let summary = check_result(
                     e,
                     ex.response.outcome.unwrap_or(ExampleOutcome::Ok),
-                    &ex.response.body,
+                    &ex.response,
                     status,
                     result,
                     &mut problems,
@@ -136,13 +140,32 @@ fn text(v: &Value) -> String {
 fn check_result(
     e: &ir::Endpoint,
     outcome: ExampleOutcome,
-    body: &Value,
+    response: &codegen::spec::ExampleResponse,
     status: u16,
     result: Result<Value, DynError>,
     problems: &mut Vec<String>,
 ) -> String {
+    let body = &response.body;
     let expect_text = |p: &Option<Vec<String>>| p.as_ref().and_then(|p| at(body, p)).map(text);
     match (outcome, result) {
+        (ExampleOutcome::Ok, Ok(v)) if e.response == ir::Ty::Binary => {
+            // The document as served, byte for byte, with its content type.
+            let got = v["base64"]
+                .as_str()
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+            let (served_type, bytes) = codegen::mock::served(response);
+            if got.as_deref() != Some(bytes.as_slice()) {
+                problems.push(format!(
+                    "the document's bytes differ from the {} served",
+                    bytes.len()
+                ));
+            }
+            let ct = served_type.as_str();
+            if v["content_type"].as_str() != Some(ct) {
+                problems.push(format!("content type {}, served {ct:?}", v["content_type"]));
+            }
+            format!("document {ct}, {} bytes", bytes.len())
+        }
         (ExampleOutcome::Ok, Ok(v)) => {
             if v.is_null() && !matches!(e.response, ir::Ty::Json) {
                 problems.push("the payload decoded to null".into());
