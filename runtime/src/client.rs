@@ -878,7 +878,7 @@ impl Core {
             Err(_) if !ok_status => return Err(http_status()),
             Err(e) => return Err(unreadable(format!("body is not UTF-8: {e}"))),
         };
-        let parsed = match Body::parse(text) {
+        let parsed = match Body::parse(text, &op.envelope) {
             Ok(b) => b,
             Err(_) if !ok_status => return Err(http_status()),
             Err(e) => return Err(unreadable(format!("body is not JSON: {e}"))),
