@@ -1,5 +1,6 @@
 //! The HTTP engine every generated client wraps.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -242,6 +243,7 @@ impl CoreBuilder {
             http,
             base,
             origin: parsed.origin(),
+            base_parsed: parsed,
             credentials,
             redactor,
             max_body: self.max_body,
@@ -257,6 +259,8 @@ pub struct Core {
     provider: &'static str,
     http: reqwest::Client,
     base: String,
+    /// `base`, parsed once: request URLs are parsed relative to it.
+    base_parsed: url::Url,
     /// Scheme, host and port of the base URL: the only origin redirects may go to.
     origin: url::Origin,
     credentials: Vec<Secret>,
@@ -307,7 +311,8 @@ struct Progress {
     status: Option<u16>,
     location: Option<String>,
     retry_after: Option<Duration>,
-    body: Vec<u8>,
+    /// The whole body, once read.
+    body: bytes::Bytes,
     read: Option<BodyRead>,
     error: Option<reqwest::Error>,
 }
@@ -512,7 +517,9 @@ impl Core {
     /// Builds URL, headers and body: everything checkable before sending.
     fn encode(&self, op: &Operation, params: &Params) -> Result<Wire, Error> {
         let invalid = |reason: String| Error::invalid_request(op, reason);
-        let mut url = self.base.clone();
+        // The URL after the base's origin: its path, the endpoint's, the query.
+        let mut url = String::with_capacity(128);
+        url.push_str(self.base_parsed.path().trim_end_matches('/'));
         for seg in op.path {
             match seg {
                 Segment::Lit(s) => url.push_str(s),
@@ -544,26 +551,24 @@ impl Core {
             collect_secrets(p, &mut secrets);
         }
         // Every value with its place: auth first, then fixed values, then parameters.
-        let mut placed: Vec<(Location, &'static str, String, Option<&Param>)> = Vec::new();
+        let mut placed: Vec<(Location, &'static str, Cow<'_, str>, Option<&Param>)> =
+            Vec::with_capacity(op.auth.len() + op.fixed.len() + params.entries.len());
         let mut fixed_params: Vec<(Location, &'static str, Param)> = Vec::new();
         for auth in op.auth {
             let value = match auth.value {
                 AuthValue::Credential(i) => match self.credentials.get(i) {
-                    Some(c) => c.expose().to_owned(),
+                    Some(c) if auth.prefix.is_empty() => Cow::Borrowed(c.expose()),
+                    Some(c) => Cow::Owned(format!("{}{}", auth.prefix, c.expose())),
                     None => continue,
                 },
                 AuthValue::Signature(sig) => {
                     let signed = sign::compute(&sig, &self.credentials, params, op.fixed);
-                    secrets.push(signed.clone());
-                    signed
+                    let value = format!("{}{}", auth.prefix, signed);
+                    secrets.push(signed);
+                    Cow::Owned(value)
                 }
             };
-            placed.push((
-                auth.location,
-                auth.name,
-                format!("{}{}", auth.prefix, value),
-                None,
-            ));
+            placed.push((auth.location, auth.name, value, None));
         }
         for (loc, n, lit) in op.fixed {
             fixed_params.push((
@@ -582,14 +587,14 @@ impl Core {
             .chain(params.iter())
         {
             if loc != Location::Path {
-                placed.push((loc, n, p.to_text(), Some(p)));
+                placed.push((loc, n, p.text(), Some(p)));
             }
         }
 
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        // The query goes straight into `url`, after its `?`.
         let mut has_query = false;
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        let mut json = String::from("{");
+        let mut form = String::new();
+        let mut json = String::new();
         let mut body_fields = 0usize;
         let mut headers = HeaderMap::new();
         // `unless_set`: the engine's own default, which a spec's fixed header overrides.
@@ -613,23 +618,23 @@ impl Core {
         for (loc, n, text, param) in &placed {
             match loc {
                 Location::Query => {
-                    for t in texts(param, text) {
-                        query.append_pair(n, &t);
-                    }
-                    has_query = true;
+                    for_each_text(param, text, |t| {
+                        url.push(if has_query { '&' } else { '?' });
+                        has_query = true;
+                        push_form_pair(&mut url, n, t);
+                    });
                 }
                 Location::Body => {
                     body_fields += 1;
                     match op.encoding {
-                        Encoding::Form => {
-                            for t in texts(param, text) {
-                                form.append_pair(n, &t);
+                        Encoding::Form => for_each_text(param, text, |t| {
+                            if !form.is_empty() {
+                                form.push('&');
                             }
-                        }
+                            push_form_pair(&mut form, n, t);
+                        }),
                         Encoding::Json => {
-                            if body_fields > 1 {
-                                json.push(',');
-                            }
+                            json.push(if body_fields > 1 { ',' } else { '{' });
                             write_json_string(n, &mut json);
                             json.push(':');
                             match param {
@@ -657,18 +662,17 @@ impl Core {
         if !cookies.is_empty() {
             header("cookie", &cookies.join("; "), false)?;
         }
-        if has_query {
-            url.push('?');
-            url.push_str(&query.finish());
-        }
         let sends_body =
             body_fields > 0 || matches!(op.method, Method::Post | Method::Put | Method::Patch);
         let body = if !sends_body {
             None
         } else {
             let (content_type, body) = match op.encoding {
-                Encoding::Form => ("application/x-www-form-urlencoded", form.finish()),
+                Encoding::Form => ("application/x-www-form-urlencoded", form),
                 Encoding::Json => {
+                    if json.is_empty() {
+                        json.push('{');
+                    }
                     json.push('}');
                     ("application/json", json)
                 }
@@ -677,7 +681,8 @@ impl Core {
             Some(bytes::Bytes::from(body))
         };
         header("accept", "application/json", true)?;
-        let url = reqwest::Url::parse(&url)
+        let url = self
+            .request_url(&url)
             .map_err(|e| invalid(format!("the request URL does not parse: {e}")))?;
         let reference = op.reference.and_then(|r| params.get(r)).map(Param::to_text);
         Ok(Wire {
@@ -687,6 +692,30 @@ impl Core {
             reference,
             secrets,
         })
+    }
+
+    /// The request URL from what follows the base's origin (`/v1/balance?key=..`).
+    ///
+    /// Parsed relative to the parsed base URL, which reuses its scheme,
+    /// credentials, host and port instead of parsing the host again (for an
+    /// IP address that is most of the cost of a parse); the result is the
+    /// URL a parse of the whole text gives. Text that a relative parse would
+    /// read differently (no path, a `//` that would start a host, tabs or
+    /// line breaks, which URL parsers drop) is parsed whole.
+    fn request_url(&self, rest: &str) -> Result<reqwest::Url, url::ParseError> {
+        let relative = match rest.as_bytes() {
+            [b'/', b'/' | b'\\', ..] => false,
+            [b'/', ..] => true,
+            _ => false,
+        };
+        if relative && !rest.contains(['\t', '\n', '\r']) {
+            return reqwest::Url::options()
+                .base_url(Some(&self.base_parsed))
+                .parse(rest);
+        }
+        let origin =
+            &self.base[..self.base.len() - self.base_parsed.path().trim_end_matches('/').len()];
+        reqwest::Url::parse(&format!("{origin}{rest}"))
     }
 
     /// Sends one request and reads its body within the limit, recording each
@@ -720,26 +749,7 @@ impl Core {
             p.read = Some(BodyRead::TooLarge);
             return;
         }
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    if p.body.len() + chunk.len() > self.max_body {
-                        p.read = Some(BodyRead::TooLarge);
-                        return;
-                    }
-                    p.body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    p.read = Some(BodyRead::CutOff {
-                        timed_out: e.is_timeout(),
-                    });
-                    p.error = Some(e.without_url());
-                    return;
-                }
-            }
-        }
-        p.read = Some(BodyRead::Whole);
+        p.read = Some(read_body(&mut resp, self.max_body, &mut p.body, &mut p.error).await);
     }
 
     /// The error the decision rule named, with what is known about the attempt.
@@ -931,6 +941,48 @@ impl Core {
     }
 }
 
+/// Reads a whole body of at most `limit` bytes into `body`. A body that
+/// arrives in one piece (most answers) is kept as it was received; a longer
+/// one is gathered in one buffer, sized from its `Content-Length`.
+async fn read_body(
+    resp: &mut reqwest::Response,
+    limit: usize,
+    body: &mut bytes::Bytes,
+    error: &mut Option<reqwest::Error>,
+) -> BodyRead {
+    let mut gathered: Vec<u8> = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + gathered.len() + chunk.len() > limit {
+                    return BodyRead::TooLarge;
+                }
+                if body.is_empty() && gathered.is_empty() {
+                    *body = chunk;
+                    continue;
+                }
+                if gathered.is_empty() {
+                    let expected = resp.content_length().map_or(0, |n| n as usize);
+                    gathered.reserve(expected.min(limit).max(body.len() + chunk.len()));
+                    gathered.extend_from_slice(body);
+                    *body = bytes::Bytes::new();
+                }
+                gathered.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let timed_out = e.is_timeout();
+                *error = Some(e.without_url());
+                return BodyRead::CutOff { timed_out };
+            }
+        }
+    }
+    if !gathered.is_empty() {
+        *body = gathered.into();
+    }
+    BodyRead::Whole
+}
+
 fn method(m: Method) -> reqwest::Method {
     match m {
         Method::Get => reqwest::Method::GET,
@@ -978,11 +1030,19 @@ fn is_token(s: &str) -> bool {
 
 /// The texts a value is written as in a query or form: one per item for an
 /// array (`ids=1&ids=2`), else the value's text.
-fn texts(param: &Option<&Param>, text: &str) -> Vec<String> {
+fn for_each_text(param: &Option<&Param>, text: &str, mut f: impl FnMut(&str)) {
     match param {
-        Some(Param::Array(items)) => items.iter().map(Param::to_text).collect(),
-        _ => vec![text.to_owned()],
+        Some(Param::Array(items)) => items.iter().for_each(|i| f(&i.text())),
+        _ => f(text),
     }
+}
+
+/// Appends `name=value`, form-encoded (`application/x-www-form-urlencoded`,
+/// as queries are written too).
+fn push_form_pair(out: &mut String, name: &str, value: &str) {
+    out.extend(url::form_urlencoded::byte_serialize(name.as_bytes()));
+    out.push('=');
+    out.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
 }
 
 /// Removes `user:password@` from a URL for display.
@@ -995,5 +1055,70 @@ fn strip_userinfo(url: &str) -> String {
         }
         Ok(_) => url.to_owned(),
         Err(_) => "<unparsable url>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_urls_are_what_a_parse_of_the_whole_text_gives() {
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://user:p%40ss@api.example.com/v1/",
+            "http://[::1]:9/x%20y",
+            "http://h.example/a/b//",
+            "https://xn--bcher-kva.example",
+        ];
+        let tails = [
+            "/api/balance?token=TEST%3Abench-token",
+            "",
+            "?q=1&r=a+b",
+            "/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/a\tb",
+            "/a\n/b",
+            "/%2e%2e/x",
+            "/./x/../y",
+            "/a b?c d",
+            "/ü?ä=ö",
+            "/a#b",
+            "api/x",
+            "/%zz",
+        ];
+        for base in bases {
+            let mut b = CoreBuilder::new("t", &[], Some(base), false);
+            b.retry(RetryPolicy::NONE);
+            let core = b.build().expect("core");
+            // `encode` writes the base's path, then the endpoint's: the old
+            // way was the base URL's text followed by the endpoint's path.
+            let prefix = core.base_parsed.path().trim_end_matches('/').to_owned();
+            let origin = core.base.strip_suffix(&prefix).expect("base ends with its path");
+            for tail in tails {
+                for rest in [format!("{prefix}{tail}"), tail.to_owned()] {
+                    let whole = reqwest::Url::parse(&format!("{origin}{rest}"));
+                    let got = core.request_url(&rest);
+                    assert_eq!(
+                        got.as_ref().map(|u| u.as_str()).ok(),
+                        whole.as_ref().map(|u| u.as_str()).ok(),
+                        "{base} + {rest:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn form_pairs_are_written_as_the_url_crate_writes_them() {
+        let text: String = (0u8..=127).map(char::from).chain("ü€😀".chars()).collect();
+        let mut ours = String::new();
+        push_form_pair(&mut ours, &text, "a b&c=d");
+        let theirs = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair(&text, "a b&c=d")
+            .finish();
+        assert_eq!(ours, theirs);
     }
 }
