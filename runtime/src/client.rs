@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::codec::Codec;
-use crate::envelope::Body;
+use crate::envelope::{self, Body};
 use crate::error::{BodyExcerpt, BuildError, Error, ErrorKind};
 use crate::op::{AuthValue, Encoding, Lit, Location, Method, Operation, Segment};
 use crate::outcome::{self, BodyRead, CallKind, Happened, Redirect, Verdict};
@@ -341,7 +341,11 @@ impl Core {
         op: &'static Operation,
         params: Params,
     ) -> Result<T, Error> {
-        let wire = self.encode(op, &params)?;
+        // On the heap, and lent to `run` (a by-value argument would be kept
+        // twice in its future): the call's future, which a generated call
+        // boxes, then stays under 1 KiB, a size glibc's malloc serves from
+        // its per-thread cache; a larger block takes its slow path every call.
+        let wire = Box::new(self.encode(op, &params)?);
         let span = tracing::info_span!(
             "provider_call",
             provider = op.provider,
@@ -351,7 +355,7 @@ impl Core {
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.run::<T, C>(op, wire, &span)
+        self.run::<T, C>(op, &wire, &span)
             .instrument(span.clone())
             .await
     }
@@ -370,7 +374,7 @@ impl Core {
     async fn run<T, C: Codec<T>>(
         &self,
         op: &'static Operation,
-        wire: Wire,
+        wire: &Wire,
         span: &tracing::Span,
     ) -> Result<T, Error> {
         let kind = CallKind::of(op);
@@ -393,7 +397,7 @@ impl Core {
         loop {
             let mut progress = Progress::default();
             let timed_out =
-                tokio::time::timeout(self.timeout, self.send_hop(&hop, &wire, &mut progress))
+                tokio::time::timeout(self.timeout, self.send_hop(&hop, wire, &mut progress))
                     .await
                     .is_err();
             let target = progress
@@ -419,11 +423,11 @@ impl Core {
             match outcome::decide(kind, happened) {
                 Verdict::Judge => {
                     span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                    return self.judge::<T, C>(op, kind, &wire, &facts);
+                    return self.judge::<T, C>(op, kind, wire, &facts);
                 }
                 Verdict::Follow => {
                     let (Some(url), Some(status)) = (target.clone(), progress.status) else {
-                        return Err(self.error(op, &wire, ErrorKind::Redirect, &facts));
+                        return Err(self.error(op, wire, ErrorKind::Redirect, &facts));
                     };
                     let to_get = status == 303
                         || (matches!(status, 301 | 302) && hop.method == reqwest::Method::POST);
@@ -439,7 +443,7 @@ impl Core {
                     redirects += 1;
                 }
                 Verdict::Fail { kind: k, retry } => {
-                    let e = self.error(op, &wire, k, &facts);
+                    let e = self.error(op, wire, k, &facts);
                     if !retry || attempt > retries {
                         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                         return Err(e);
@@ -721,15 +725,7 @@ impl Core {
     /// Sends one request and reads its body within the limit, recording each
     /// step in `p` (the caller's deadline may stop it at any point).
     async fn send_hop(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
-        let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
-        *req.headers_mut() = wire.headers.clone();
-        match &wire.body {
-            Some(b) if hop.with_body => *req.body_mut() = Some(b.clone().into()),
-            _ => {
-                req.headers_mut().remove(reqwest::header::CONTENT_TYPE);
-            }
-        }
-        let mut resp = match self.http.execute(req).await {
+        let mut resp = match self.http.execute(request(hop, wire)).await {
             Ok(r) => r,
             Err(e) => {
                 p.error = Some(e.without_url());
@@ -888,6 +884,12 @@ impl Core {
             Err(_) if !ok_status => return Err(http_status()),
             Err(e) => return Err(unreadable(format!("body is not UTF-8: {e}"))),
         };
+        // A successful answer is read once; anything else again, below.
+        if ok_status {
+            if let Some(value) = envelope::decode::<T, C>(text, &op.envelope) {
+                return Ok(value);
+            }
+        }
         let parsed = match Body::parse(text, &op.envelope) {
             Ok(b) => b,
             Err(_) if !ok_status => return Err(http_status()),
@@ -939,6 +941,20 @@ impl Core {
         let mut de = serde_json::Deserializer::from_str(raw);
         C::decode(&mut de).map_err(|e| unreadable(format!("payload: {e}")))
     }
+}
+
+/// The request of one hop. Built outside `send_hop` so that its future does
+/// not keep room for it (a moved-from local still takes space in a future).
+fn request(hop: &Hop, wire: &Wire) -> reqwest::Request {
+    let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
+    *req.headers_mut() = wire.headers.clone();
+    match &wire.body {
+        Some(b) if hop.with_body => *req.body_mut() = Some(b.clone().into()),
+        _ => {
+            req.headers_mut().remove(reqwest::header::CONTENT_TYPE);
+        }
+    }
+    req
 }
 
 /// Reads a whole body of at most `limit` bytes into `body`. A body that
@@ -1096,7 +1112,10 @@ mod tests {
             // `encode` writes the base's path, then the endpoint's: the old
             // way was the base URL's text followed by the endpoint's path.
             let prefix = core.base_parsed.path().trim_end_matches('/').to_owned();
-            let origin = core.base.strip_suffix(&prefix).expect("base ends with its path");
+            let origin = core
+                .base
+                .strip_suffix(&prefix)
+                .expect("base ends with its path");
             for tail in tails {
                 for rest in [format!("{prefix}{tail}"), tail.to_owned()] {
                     let whole = reqwest::Url::parse(&format!("{origin}{rest}"));

@@ -1,29 +1,127 @@
 //! Reading a response body through its envelope: success, pending, error
 //! fields and payload.
 //!
-//! The body is read once, visiting only the paths the envelope names: the
-//! values there are kept as borrowed JSON text, every other value is skipped,
-//! and the payload is decoded straight from its text by the generated types.
+//! A successful answer is read once: the payload is decoded by the generated
+//! types in the same pass that finds the envelope's success fields
+//! ([`decode`]). Anything else (a failed condition, a body that does not
+//! decode) is read again by [`Body`], which keeps the value at each of the
+//! envelope's paths as borrowed JSON text, and the error is built from that.
 
+use crate::codec::Codec;
 use crate::op::{Condition, Envelope, Lit, Test};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
-/// Most envelope paths the single pass collects; further ones (an envelope
-/// with more than a dozen conditions) are looked up by walking the text.
+mod root;
+
+/// Most envelope paths one pass collects. [`Body`] looks further ones (an
+/// envelope with more than a dozen conditions) up by walking the text;
+/// [`decode`] leaves such envelopes to it.
 const MAX_PATHS: usize = 16;
 
-/// The paths an envelope reads, in a fixed order: payload, code, message,
-/// then each success and each pending condition's. An index into this order
-/// names a path in [`Body::found`].
-fn paths(env: &Envelope) -> impl Iterator<Item = &'static [&'static str]> + '_ {
-    std::iter::once(env.payload)
-        .chain(env.code)
-        .chain(env.message)
-        .chain(env.success.iter().map(|c| c.path))
-        .chain(env.pending.iter().map(|c| c.path))
+type Path = &'static [&'static str];
+
+/// The paths one pass reads; a path is named by its index here.
+#[derive(Clone, Copy)]
+struct Paths {
+    list: [Path; MAX_PATHS],
+    len: usize,
+}
+
+impl Paths {
+    /// The first [`MAX_PATHS`] of `all`.
+    fn new(all: impl Iterator<Item = Path>) -> Self {
+        let mut paths = Paths {
+            list: [&[]; MAX_PATHS],
+            len: 0,
+        };
+        for (slot, p) in paths.list.iter_mut().zip(all) {
+            *slot = p;
+            paths.len += 1;
+        }
+        paths
+    }
+
+    /// Every path an envelope reads: payload (index 0), code, message, then
+    /// each success and each pending condition's.
+    fn all(env: &Envelope) -> Self {
+        Paths::new(
+            std::iter::once(env.payload)
+                .chain(env.code)
+                .chain(env.message)
+                .chain(env.success.iter().map(|c| c.path))
+                .chain(env.pending.iter().map(|c| c.path)),
+        )
+    }
+
+    fn get(&self) -> &[Path] {
+        &self.list[..self.len]
+    }
+
+    fn index(&self, path: &[&str]) -> Option<usize> {
+        self.get().iter().position(|p| *p == path)
+    }
+
+    /// The bits of the paths that go into the body (all but the empty one).
+    fn mask(&self) -> u32 {
+        let mut mask = 0;
+        for (i, p) in self.get().iter().enumerate() {
+            if !p.is_empty() {
+                mask |= 1 << i;
+            }
+        }
+        mask
+    }
+}
+
+/// The payload of a successful answer, decoded with `C` in the same pass
+/// that reads the success fields, when that pass says it all: the body is
+/// JSON, every success condition holds, and the payload is there and
+/// decodes. `None` otherwise: the caller then reads the body with [`Body`],
+/// which finds what is wrong exactly as it always has.
+pub(crate) fn decode<T, C: Codec<T>>(text: &str, env: &Envelope) -> Option<T> {
+    if 1 + env.success.len() > MAX_PATHS {
+        return None;
+    }
+    let text = text.trim();
+    let paths = Paths::new(std::iter::once(env.payload).chain(env.success.iter().map(|c| c.path)));
+    let mut found = [None; MAX_PATHS];
+    let mut payload = Payload::<T, C>::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mask = paths.mask();
+    let scan = Scan {
+        paths: &paths,
+        found: &mut found,
+        sink: &mut payload,
+        depth: 0,
+        mask,
+    };
+    if env.payload.is_empty() {
+        // The payload is the whole body: its root object's keys go by as it
+        // is decoded, and the success fields among them are kept.
+        let mut seen = false;
+        let value = C::decode(root::Root::new(&mut de, scan, &mut seen)).ok()?;
+        if mask != 0 && !seen {
+            return None;
+        }
+        payload.value = Some(value);
+    } else {
+        scan.deserialize(&mut de).ok()?;
+    }
+    de.end().ok()?;
+    let body = Body {
+        text,
+        paths,
+        found,
+        fast: true,
+    };
+    if !body.holds(env.success) {
+        return None;
+    }
+    payload.value
 }
 
 /// A parsed response body.
@@ -31,12 +129,11 @@ fn paths(env: &Envelope) -> impl Iterator<Item = &'static [&'static str]> + '_ {
 /// Parsing checks the whole body once and, in that same pass, keeps the JSON
 /// text of the value at each of the envelope's paths (borrowed from the body,
 /// nothing allocated); objects on the way to a path are walked into, every
-/// other value is only skipped. On a large price list under `data.pricelist`
-/// this is one scan of the answer before the payload is decoded.
+/// other value is only skipped.
 pub(crate) struct Body<'a> {
     text: &'a str,
-    env: &'a Envelope,
-    /// The value at each envelope path, by its index in [`paths`].
+    paths: Paths,
+    /// The value at each path, by its index in `paths`.
     found: [Option<&'a str>; MAX_PATHS],
     /// False when the single pass refused the body but it is JSON all the
     /// same (a number beyond `f64` on the way): values are then looked up by
@@ -46,26 +143,21 @@ pub(crate) struct Body<'a> {
 
 impl<'a> Body<'a> {
     /// Checks that `text` is one JSON value and finds the envelope's paths in it.
-    pub(crate) fn parse(text: &'a str, env: &'a Envelope) -> Result<Self, serde_json::Error> {
+    pub(crate) fn parse(text: &'a str, env: &Envelope) -> Result<Self, serde_json::Error> {
         let text = text.trim();
         let mut body = Body {
             text,
-            env,
+            paths: Paths::all(env),
             found: [None; MAX_PATHS],
             fast: true,
         };
-        let mut mask = 0u32;
-        for (i, p) in paths(env).take(MAX_PATHS).enumerate() {
-            if !p.is_empty() {
-                mask |= 1 << i;
-            }
-        }
         let mut de = serde_json::Deserializer::from_str(text);
         let scan = Scan {
-            env,
+            paths: &body.paths,
             found: &mut body.found,
+            sink: &mut NoSink,
             depth: 0,
-            mask,
+            mask: body.paths.mask(),
         };
         if scan.deserialize(&mut de).and_then(|()| de.end()).is_err() {
             // The single pass reads scalars on the way as typed values, which
@@ -84,7 +176,7 @@ impl<'a> Body<'a> {
             return Some(self.text);
         }
         if self.fast {
-            if let Some(i) = paths(self.env).take(MAX_PATHS).position(|p| p == path) {
+            if let Some(i) = self.paths.index(path) {
                 return self.found[i];
             }
         }
@@ -205,20 +297,79 @@ fn walk<'a>(text: &'a str, path: &[&str]) -> Option<&'a str> {
     Some(cur)
 }
 
-/// One object level of the single pass: `mask` has the bits of the paths
-/// that run through this object, `depth` keys deep.
-struct Scan<'s, 'a> {
-    env: &'s Envelope,
+/// Where a pass puts the payload (the path at index 0) when it decodes it
+/// on the way instead of keeping its text.
+trait Sink {
+    /// True when the payload is decoded where it is found.
+    const DECODES: bool;
+    /// Decodes the payload from `d`.
+    fn decode<'de, D: de::Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error>;
+    /// Forgets a payload decoded before (a repeated key replaces it).
+    fn clear(&mut self);
+}
+
+/// Keeps the payload's text, like every other path's.
+struct NoSink;
+
+impl Sink for NoSink {
+    const DECODES: bool = false;
+    fn decode<'de, D: de::Deserializer<'de>>(&mut self, _: D) -> Result<(), D::Error> {
+        Ok(())
+    }
+    fn clear(&mut self) {}
+}
+
+/// Decodes the payload with codec `C`.
+struct Payload<T, C> {
+    value: Option<T>,
+    codec: PhantomData<C>,
+}
+
+impl<T, C> Default for Payload<T, C> {
+    fn default() -> Self {
+        Payload {
+            value: None,
+            codec: PhantomData,
+        }
+    }
+}
+
+impl<T, C: Codec<T>> Sink for Payload<T, C> {
+    const DECODES: bool = true;
+    fn decode<'de, D: de::Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        self.value = Some(C::decode(d)?);
+        Ok(())
+    }
+    fn clear(&mut self) {
+        self.value = None;
+    }
+}
+
+/// [`Sink::decode`] as the seed of a map value.
+struct SinkSeed<'s, S>(&'s mut S);
+
+impl<'de, S: Sink> DeserializeSeed<'de> for SinkSeed<'_, S> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.0.decode(d)
+    }
+}
+
+/// One object level of a pass: `mask` has the bits of the paths that run
+/// through this object, `depth` keys deep.
+struct Scan<'s, 'a, S> {
+    paths: &'s Paths,
     found: &'s mut [Option<&'a str>; MAX_PATHS],
+    sink: &'s mut S,
     depth: usize,
     mask: u32,
 }
 
-impl<'s, 'a> Scan<'s, 'a> {
+impl<'s, 'a, S> Scan<'s, 'a, S> {
     /// Which of this level's paths end at `key`, and which go on through it.
     fn split(&self, key: &str) -> (u32, u32) {
         let (mut ends, mut through) = (0, 0);
-        for (i, p) in paths(self.env).take(MAX_PATHS).enumerate() {
+        for (i, p) in self.paths.get().iter().enumerate() {
             if self.mask & (1 << i) != 0 && p.get(self.depth) == Some(&key) {
                 if p.len() == self.depth + 1 {
                     ends |= 1 << i;
@@ -230,32 +381,64 @@ impl<'s, 'a> Scan<'s, 'a> {
         (ends, through)
     }
 
-    fn clear(&mut self, mask: u32) {
+    /// Keeps `raw` as the value of the paths in `mask`.
+    fn keep(&mut self, mask: u32, raw: &'a str) {
         for (i, slot) in self.found.iter_mut().enumerate() {
             if mask & (1 << i) != 0 {
-                *slot = None;
+                *slot = Some(raw);
             }
         }
     }
 
-    fn nested(&mut self, mask: u32) -> Scan<'_, 'a> {
+    fn nested(&mut self, mask: u32) -> Scan<'_, 'a, S> {
         Scan {
-            env: self.env,
+            paths: self.paths,
             found: self.found,
+            sink: self.sink,
             depth: self.depth + 1,
             mask,
         }
     }
 }
 
-impl<'de: 'a, 'a> DeserializeSeed<'de> for Scan<'_, 'a> {
+impl<'a, S: Sink> Scan<'_, 'a, S> {
+    /// Forgets what the paths in `mask` were given (a repeated key replaces it).
+    fn clear(&mut self, mask: u32) {
+        for (i, slot) in self.found.iter_mut().enumerate() {
+            if mask & (1 << i) != 0 {
+                *slot = None;
+            }
+        }
+        if mask & 1 != 0 {
+            self.sink.clear();
+        }
+    }
+
+    /// Reads a value that some paths end at (`ends`) or go through
+    /// (`through`) from its whole text: kept, decoded when it is the
+    /// payload, walked into (a second read of this value only).
+    fn take(&mut self, raw: &'a str, ends: u32, through: u32) -> Result<(), serde_json::Error> {
+        self.keep(ends, raw);
+        if S::DECODES && ends & 1 != 0 {
+            self.sink
+                .decode(&mut serde_json::Deserializer::from_str(raw))?;
+        }
+        if through != 0 {
+            self.nested(through)
+                .deserialize(&mut serde_json::Deserializer::from_str(raw))?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de: 'a, 'a, S: Sink> DeserializeSeed<'de> for Scan<'_, 'a, S> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de: 'a, 'a> Visitor<'de> for Scan<'_, 'a> {
+impl<'de: 'a, 'a, S: Sink> Visitor<'de> for Scan<'_, 'a, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -266,20 +449,13 @@ impl<'de: 'a, 'a> Visitor<'de> for Scan<'_, 'a> {
         while let Some((ends, through)) = map.next_key_seed(Key(&self))? {
             // A repeated key replaces what an earlier one gave.
             self.clear(ends | through);
-            if ends != 0 {
+            if S::DECODES && ends == 1 && through == 0 {
+                // Only the payload ends here: decoded where it stands.
+                map.next_value_seed(SinkSeed(&mut *self.sink))?;
+            } else if ends != 0 {
                 let raw: &'de RawValue = map.next_value()?;
-                for (i, slot) in self.found.iter_mut().enumerate() {
-                    if ends & (1 << i) != 0 {
-                        *slot = Some(raw.get());
-                    }
-                }
-                if through != 0 {
-                    // Kept whole and walked into: a second read of this value only.
-                    let mut de = serde_json::Deserializer::from_str(raw.get());
-                    self.nested(through)
-                        .deserialize(&mut de)
-                        .map_err(de::Error::custom)?;
-                }
+                self.take(raw.get(), ends, through)
+                    .map_err(de::Error::custom)?;
             } else if through != 0 {
                 map.next_value_seed(self.nested(through))?;
             } else {
@@ -315,16 +491,16 @@ impl<'de: 'a, 'a> Visitor<'de> for Scan<'_, 'a> {
 }
 
 /// A key of a [`Scan`]ned object, answered with [`Scan::split`]; no key is allocated.
-struct Key<'k, 's, 'a>(&'k Scan<'s, 'a>);
+struct Key<'k, 's, 'a, S>(&'k Scan<'s, 'a, S>);
 
-impl<'de> DeserializeSeed<'de> for Key<'_, '_, '_> {
+impl<'de, S> DeserializeSeed<'de> for Key<'_, '_, '_, S> {
     type Value = (u32, u32);
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(u32, u32), D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for Key<'_, '_, '_> {
+impl<'de, S> Visitor<'de> for Key<'_, '_, '_, S> {
     type Value = (u32, u32);
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a key")
@@ -335,114 +511,4 @@ impl<'de> Visitor<'de> for Key<'_, '_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    static RC: [&str; 2] = ["data", "rc"];
-
-    const fn env(
-        success: &'static [Condition],
-        payload: &'static [&'static str],
-        message: Option<&'static [&'static str]>,
-    ) -> Envelope {
-        Envelope {
-            success,
-            pending: &[],
-            payload,
-            code: None,
-            message,
-        }
-    }
-
-    static NESTED: Envelope = env(
-        &[
-            Condition {
-                path: &RC,
-                test: Test::Equals(Lit::Str("00")),
-            },
-            Condition {
-                path: &["status"],
-                test: Test::Equals(Lit::Int(200)),
-            },
-            Condition {
-                path: &["error"],
-                test: Test::Absent,
-            },
-            Condition {
-                path: &["status"],
-                test: Test::NotEquals(Lit::Bool(false)),
-            },
-        ],
-        &["data", "list"],
-        Some(&["data", "message"]),
-    );
-
-    #[test]
-    fn nested_paths_and_lenient_equality() {
-        let text = r#"{"data": {"rc": "00", "message": "OK", "list": [1, 2]}, "status": 200}"#;
-        let body = Body::parse(text, &NESTED).unwrap();
-        assert!(body.fast);
-        for c in NESTED.success {
-            assert!(body.holds(std::slice::from_ref(c)), "{:?}", c.path);
-        }
-        assert_eq!(body.text(&["data", "message"]).as_deref(), Some("OK"));
-        assert_eq!(body.at(&["data", "list"]), Some("[1, 2]"));
-        // Paths the envelope does not name are walked to.
-        assert!(body.at(&["data", "rc", "x"]).is_none());
-        assert_eq!(body.at(&["data", "rc"]), Some(r#""00""#));
-        assert_eq!(body.at(&[]), Some(text));
-    }
-
-    #[test]
-    fn what_the_single_pass_refuses_is_read_as_before() {
-        // `1e400` is JSON, but not an `f64`: skipped, it passes; where a
-        // path goes through it, the pass reads it and refuses it.
-        let text = r#"{"big": 1e400, "data": {"rc": "00", "list": [1e400]}, "status": 200}"#;
-        let body = Body::parse(text, &NESTED).unwrap();
-        assert!(body.fast);
-        assert!(body.holds(NESTED.success));
-        assert_eq!(body.at(&["data", "list"]), Some("[1e400]"));
-        let text = r#"{"data": 1e400, "status": 200}"#;
-        let body = Body::parse(text, &NESTED).unwrap();
-        assert!(!body.fast);
-        assert!(!body.holds(&NESTED.success[..1]));
-        assert!(body.holds(&NESTED.success[1..]));
-        assert_eq!(body.at(&["data", "list"]), None);
-        assert_eq!(body.at(&["status"]), Some("200"));
-    }
-
-    #[test]
-    fn repeated_keys_keep_the_last_and_null_is_absent() {
-        let text = r#"{"data": {"rc": "00", "list": 1}, "data": {"list": 2}, "error": null}"#;
-        let body = Body::parse(text, &NESTED).unwrap();
-        assert_eq!(body.at(&["data", "list"]), Some("2"));
-        assert_eq!(body.at(&["data", "rc"]), None);
-        assert!(body.holds(&NESTED.success[2..3]));
-    }
-
-    #[test]
-    fn a_path_that_ends_where_another_goes_on() {
-        static BOTH: Envelope = env(&[], &["data"], Some(&["data", "message"]));
-        let body = Body::parse(r#"{"data": {"message": "hi\u0021"}}"#, &BOTH).unwrap();
-        assert_eq!(body.at(&["data"]), Some(r#"{"message": "hi\u0021"}"#));
-        assert_eq!(body.error_fields(&BOTH).1.as_deref(), Some("hi!"));
-    }
-
-    #[test]
-    fn escaped_keys_and_values() {
-        let body = Body::parse(r#"{"st\u0061tus": "2\u0030\u0030"}"#, &NESTED).unwrap();
-        assert!(body.holds(&NESTED.success[1..2]));
-    }
-
-    #[test]
-    fn non_objects_have_no_fields() {
-        let body = Body::parse("[1,2]", &NESTED).unwrap();
-        assert!(body.at(&["data"]).is_none());
-        assert!(body.at(&[]).is_some());
-        let body = Body::parse(r#"{"data": "x"}"#, &NESTED).unwrap();
-        assert!(body.at(&["data", "rc"]).is_none());
-        assert!(Body::parse("{\"a\": 1", &NESTED).is_err());
-        assert!(Body::parse("<html>", &NESTED).is_err());
-        assert!(Body::parse("{} {}", &NESTED).is_err());
-    }
-}
+mod tests;
