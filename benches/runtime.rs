@@ -32,6 +32,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
+#[path = "support/hand.rs"]
+mod hand;
 #[path = "support/report.rs"]
 mod report;
 
@@ -69,17 +71,9 @@ struct Balance {
     credits_available: Decimal,
 }
 
-/// An exact decimal from a JSON number's text or a numeric string: every
-/// digit, never through `f64`.
+/// [`hand::exact`], for a field an error answer leaves out.
 fn exact<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    let raw = <&RawValue>::deserialize(d)?.get();
-    let text = raw
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(raw);
-    Decimal::from_str_exact(text)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
+    hand::exact(d).map(Some)
 }
 
 /// The hand-written calls: same URL, same token query parameter, same headers,
@@ -130,19 +124,9 @@ impl HandWritten {
 
     /// The same work as the generated call: capped body, envelope, exact decimals.
     async fn equal(&self) -> Result<Balance, HandError> {
-        let mut resp = self.get().await?;
+        let resp = self.get().await?;
         let status = resp.status();
-        let length = resp.content_length();
-        if length.is_some_and(|n| n > DEFAULT_MAX_BODY as u64) {
-            return Err("body over the limit".into());
-        }
-        let mut body = Vec::with_capacity(length.map_or(0, |n| n as usize));
-        while let Some(chunk) = resp.chunk().await? {
-            if body.len() + chunk.len() > DEFAULT_MAX_BODY {
-                return Err("body over the limit".into());
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = hand::read_capped(resp, DEFAULT_MAX_BODY).await?;
         if !status.is_success() {
             return Err(format!("HTTP {status}").into());
         }
