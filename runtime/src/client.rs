@@ -601,8 +601,7 @@ impl Core {
         let mut json = String::new();
         let mut body_fields = 0usize;
         let mut headers = HeaderMap::new();
-        // `unless_set`: the engine's own default, which a spec's fixed header overrides.
-        let mut header = |name: &str, value: &str, unless_set: bool| -> Result<(), Error> {
+        let mut header = |name: &str, value: &str| -> Result<(), Error> {
             let n = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("`{name}` is not a valid HTTP header name")))?;
             let v = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
@@ -610,13 +609,11 @@ impl Core {
                     "header `{name}` contains a line break or another control character"
                 ))
             })?;
-            if !(unless_set && headers.contains_key(&n)) {
-                headers.append(n, v);
-            }
+            headers.append(n, v);
             Ok(())
         };
         for (k, v) in op.headers {
-            header(k, v, false)?;
+            header(k, v)?;
         }
         let mut cookies: Vec<String> = Vec::new();
         for (loc, n, text, param) in &placed {
@@ -648,7 +645,7 @@ impl Core {
                         }
                     }
                 }
-                Location::Header => header(n, text, false)?,
+                Location::Header => header(n, text)?,
                 Location::Cookie => {
                     if !is_token(n) {
                         return Err(invalid(format!("`{n}` is not a valid cookie name")));
@@ -664,7 +661,7 @@ impl Core {
             }
         }
         if !cookies.is_empty() {
-            header("cookie", &cookies.join("; "), false)?;
+            header("cookie", &cookies.join("; "))?;
         }
         let sends_body =
             body_fields > 0 || matches!(op.method, Method::Post | Method::Put | Method::Patch);
@@ -681,10 +678,10 @@ impl Core {
                     ("application/json", json)
                 }
             };
-            header("content-type", content_type, true)?;
+            default_header(&mut headers, reqwest::header::CONTENT_TYPE, content_type);
             Some(bytes::Bytes::from(body))
         };
-        header("accept", "application/json", true)?;
+        default_header(&mut headers, reqwest::header::ACCEPT, "application/json");
         let url = self
             .request_url(&url)
             .map_err(|e| invalid(format!("the request URL does not parse: {e}")))?;
@@ -943,6 +940,15 @@ impl Core {
         };
         let mut de = serde_json::Deserializer::from_str(raw);
         C::decode(&mut de).map_err(|e| unreadable(format!("payload: {e}")))
+    }
+}
+
+/// Sets one of the engine's own headers unless the spec's fixed headers set
+/// it; the value is static, so no copy of it is made for this call or its
+/// requests.
+fn default_header(headers: &mut HeaderMap, name: HeaderName, value: &'static str) {
+    if !headers.contains_key(&name) {
+        headers.append(name, HeaderValue::from_static(value));
     }
 }
 
