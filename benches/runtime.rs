@@ -14,9 +14,11 @@
 //!   two `f64`, the whole body read without a cap.
 //!
 //! The requests are checked to be the same bytes on the wire before measuring.
-//! The summary prints the ratios of the criterion medians (target <= 1.03
-//! against `reqwest_equal`), and the same ratios measured a second way, in
-//! alternating blocks, which cancels slow drifts in the machine's load.
+//! The target (<= 1.03 against `reqwest_equal`) is read from alternating
+//! blocks: rounds of 200 calls of each client, the three in every order in
+//! turn, so that a drift in the machine's load hits all sides of a round's
+//! ratios alike. The criterion medians, measured one client after the other,
+//! are printed next to them.
 //!
 //! `cargo bench --bench runtime`; about 1 minute.
 
@@ -260,53 +262,77 @@ fn main() {
 
 fn summary(medians: &report::Medians, rounds: &[Round]) {
     println!("\n## Runtime overhead: K7 balance over loopback (this run)\n");
-    let id = |f: &str| format!("runtime_k7_balance/{f}");
-    let row = |f: &str| {
-        let ns = medians.ns(&id(f))?;
-        let (min, max) = medians.range(&id(f))?;
-        Some((ns, min, max))
-    };
-    let (Some(gen), Some(equal), Some(naive)) =
-        (row("generated"), row("reqwest_equal"), row("reqwest_naive"))
-    else {
-        println!("(a benchmark of the group was filtered out: no summary)");
-        return;
-    };
-    println!("| client | median per call (min-max of samples) | generated / this |");
-    println!("| --- | ---: | ---: |");
-    for (name, (ns, min, max)) in [
-        ("generated (`client.balance().await`)", gen),
-        (
-            "hand-written, equal work (envelope, exact decimals, body cap)",
-            equal,
-        ),
-        ("hand-written, naive (no envelope, `f64`, no cap)", naive),
-    ] {
-        println!(
-            "| {name} | {} ({}-{}) | {:.3} |",
-            report::time(ns),
-            report::time(min),
-            report::time(max),
-            gen.0 / ns
-        );
-    }
-    let stats = |pick: fn(&Round) -> f64| {
+    // Median, min and max over the rounds of what `pick` gives of each.
+    let stats = |pick: &dyn Fn(&Round) -> f64| {
         let mut v: Vec<f64> = rounds.iter().map(pick).collect();
         v.sort_by(f64::total_cmp);
         (median(&v), v[0], v[v.len() - 1])
     };
-    let (eq, eq_min, eq_max) = stats(|r| r.generated / r.equal);
-    let (nv, nv_min, nv_max) = stats(|r| r.generated / r.naive);
+    let per_call = |t: f64| t * 1e9 / BLOCK as f64;
+    let criterion = |f: &str| {
+        let id = format!("runtime_k7_balance/{f}");
+        match (medians.ns(&id), medians.range(&id)) {
+            (Some(ns), Some((min, max))) => format!(
+                "{} ({}-{})",
+                report::time(ns),
+                report::time(min),
+                report::time(max)
+            ),
+            _ => "-".to_owned(),
+        }
+    };
     println!(
-        "\nratio of criterion medians generated / equal work = {:.3} (target <= 1.03), generated / naive = {:.3}; difference to equal work {}",
-        gen.0 / equal.0,
-        gen.0 / naive.0,
-        report::time(gen.0 - equal.0)
+        "| client | per call, alternating blocks: median (min-max of {} rounds) | generated / this, per round: median (min-max) | criterion: median (min-max of samples) |",
+        rounds.len()
     );
+    println!("| --- | ---: | ---: | ---: |");
+    let clients: [(&str, &str, fn(&Round) -> f64); 3] = [
+        ("generated (`client.balance().await`)", "generated", |r| {
+            r.generated
+        }),
+        (
+            "hand-written, equal work (envelope, exact decimals, body cap)",
+            "reqwest_equal",
+            |r| r.equal,
+        ),
+        (
+            "hand-written, naive (no envelope, `f64`, no cap)",
+            "reqwest_naive",
+            |r| r.naive,
+        ),
+    ];
+    let mut ratios = Vec::new();
+    for (name, id, pick) in clients {
+        let (t, t_min, t_max) = stats(&|r| per_call(pick(r)));
+        let ratio = stats(&|r| r.generated / pick(r));
+        ratios.push(ratio);
+        println!(
+            "| {name} | {} ({}-{}) | {:.3} ({:.3}-{:.3}) | {} |",
+            report::time(t),
+            report::time(t_min),
+            report::time(t_max),
+            ratio.0,
+            ratio.1,
+            ratio.2,
+            criterion(id)
+        );
+    }
     println!(
-        "alternating blocks ({} rounds of {BLOCK} calls each way, every order of the three): generated / equal work median {eq:.3} (min {eq_min:.3}, max {eq_max:.3}), generated / naive median {nv:.3} (min {nv_min:.3}, max {nv_max:.3})",
-        rounds.len(),
+        "\ngenerated / equal work = {:.3} (target <= 1.03), generated / naive = {:.3}: medians of the per-round ratios of alternating blocks ({BLOCK} calls of each client per round, the three in every order in turn)",
+        ratios[1].0, ratios[2].0
     );
+    let gen = medians.ns("runtime_k7_balance/generated");
+    if let (Some(g), Some(e), Some(n)) = (
+        gen,
+        medians.ns("runtime_k7_balance/reqwest_equal"),
+        medians.ns("runtime_k7_balance/reqwest_naive"),
+    ) {
+        println!(
+            "ratios of the criterion medians, measured one after the other (load drifts between them): generated / equal work {:.3}, generated / naive {:.3}",
+            g / e,
+            g / n
+        );
+    }
     let parts = ["generated_decode", "equal_decode", "naive_decode"]
         .map(|p| medians.ns(&format!("runtime_k7_balance_parts/{p}")));
     if let [Some(gd), Some(ed), Some(nd)] = parts {
@@ -320,8 +346,8 @@ fn summary(medians: &report::Medians, rounds: &[Round]) {
 }
 
 const BLOCK: usize = 200;
-/// Rounds of alternating blocks: seven times each of the six orders.
-const ROUNDS: usize = 42;
+/// Rounds of alternating blocks: twenty times each of the six orders.
+const ROUNDS: usize = 120;
 
 /// Time per block of one round, each client's.
 struct Round {
