@@ -297,8 +297,9 @@ struct Wire {
 }
 
 /// One request of an attempt: the first, or a redirect's target.
-struct Hop {
-    url: reqwest::Url,
+struct Hop<'w> {
+    /// The wire's URL for a first request, a redirect's target after it.
+    url: Cow<'w, reqwest::Url>,
     method: reqwest::Method,
     /// Sends the wire body (a 303, or a 301/302 after a POST, turns into a GET without it).
     with_body: bool,
@@ -355,6 +356,10 @@ impl Core {
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            // Nothing listens: no span to enter on every poll.
+            return self.run::<T, C>(op, &wire, &span).await;
+        }
         self.run::<T, C>(op, &wire, &span)
             .instrument(span.clone())
             .await
@@ -383,9 +388,10 @@ impl Core {
         } else {
             0
         };
-        let started = Instant::now();
+        // Read only for the span, whose fields nobody reads when it is disabled.
+        let started = (!span.is_disabled()).then(Instant::now);
         let first = || Hop {
-            url: wire.url.clone(),
+            url: Cow::Borrowed(&wire.url),
             method: method(op.method),
             with_body: true,
         };
@@ -422,7 +428,7 @@ impl Core {
             };
             match outcome::decide(kind, happened) {
                 Verdict::Judge => {
-                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                    record_elapsed(span, started);
                     return self.judge::<T, C>(op, kind, wire, &facts);
                 }
                 Verdict::Follow => {
@@ -432,7 +438,7 @@ impl Core {
                     let to_get = status == 303
                         || (matches!(status, 301 | 302) && hop.method == reqwest::Method::POST);
                     hop = Hop {
-                        url,
+                        url: Cow::Owned(url),
                         method: if to_get {
                             reqwest::Method::GET
                         } else {
@@ -445,7 +451,7 @@ impl Core {
                 Verdict::Fail { kind: k, retry } => {
                     let e = self.error(op, wire, k, &facts);
                     if !retry || attempt > retries {
-                        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                        record_elapsed(span, started);
                         return Err(e);
                     }
                     let delay = self.backoff(attempt, progress.retry_after);
@@ -721,7 +727,7 @@ impl Core {
 
     /// Sends one request and reads its body within the limit, recording each
     /// step in `p` (the caller's deadline may stop it at any point).
-    async fn send_hop(&self, hop: &Hop, wire: &Wire, p: &mut Progress) {
+    async fn send_hop(&self, hop: &Hop<'_>, wire: &Wire, p: &mut Progress) {
         let mut resp = match self.http.execute(request(hop, wire)).await {
             Ok(r) => r,
             Err(e) => {
@@ -952,10 +958,17 @@ fn default_header(headers: &mut HeaderMap, name: HeaderName, value: &'static str
     }
 }
 
+/// Records the call's time so far on its span, if the span is enabled.
+fn record_elapsed(span: &tracing::Span, started: Option<Instant>) {
+    if let Some(started) = started {
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    }
+}
+
 /// The request of one hop. Built outside `send_hop` so that its future does
 /// not keep room for it (a moved-from local still takes space in a future).
-fn request(hop: &Hop, wire: &Wire) -> reqwest::Request {
-    let mut req = reqwest::Request::new(hop.method.clone(), hop.url.clone());
+fn request(hop: &Hop<'_>, wire: &Wire) -> reqwest::Request {
+    let mut req = reqwest::Request::new(hop.method.clone(), hop.url.as_ref().clone());
     *req.headers_mut() = wire.headers.clone();
     match &wire.body {
         Some(b) if hop.with_body => *req.body_mut() = Some(b.clone().into()),
