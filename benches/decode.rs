@@ -377,6 +377,46 @@ fn main() {
             [mixed.len(), numbers.len()],
             numbers_body.len(),
         );
+        alternating(&mixed, &numbers);
+        report::print_load();
+    }
+}
+
+/// Rounds of alternating decodes, each payload: generated then exact, or
+/// exact then generated, in turn.
+const ROUNDS: usize = 40;
+
+/// The target's ratio measured in alternating rounds, which a drift in the
+/// machine's load hits on both sides alike: per round, exact's time /
+/// generated's time on the same bytes.
+fn alternating(mixed: &str, numbers: &str) {
+    let clock = report::Clock::from_env();
+    let time = |f: &dyn Fn()| {
+        let start = clock.now();
+        f();
+        (clock.now() - start).as_secs_f64()
+    };
+    for (name, payload) in [("mixed", mixed), ("numbers", numbers)] {
+        let mut ratios = Vec::with_capacity(ROUNDS);
+        for round in 0..ROUNDS {
+            let gen = || drop(black_box(generated_decode(black_box(payload))));
+            let exact = || drop(black_box(exact_decode(black_box(payload))));
+            let (g, e) = if round % 2 == 0 {
+                let g = time(&gen);
+                (g, time(&exact))
+            } else {
+                let e = time(&exact);
+                (time(&gen), e)
+            };
+            ratios.push(e / g);
+        }
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "alternating rounds ({ROUNDS}), {name}: throughput generated / exact median {:.2} (min {:.2}, max {:.2}) (target >= 0.9)",
+            ratios[ROUNDS / 2],
+            ratios[0],
+            ratios[ROUNDS - 1]
+        );
     }
 }
 
@@ -433,5 +473,4 @@ fn summary(m: &report::Medians, n: usize, long: usize, sizes: [usize; 2], body_l
             mbs(h, body_len)
         );
     }
-    report::print_load();
 }
