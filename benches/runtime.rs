@@ -15,10 +15,11 @@
 //!
 //! The requests are checked to be the same bytes on the wire before measuring.
 //! The target (<= 1.03 against `reqwest_equal`) is read from alternating
-//! blocks: rounds of 200 calls of each client, the three in every order in
-//! turn, so that a drift in the machine's load hits all sides of a round's
-//! ratios alike. The criterion medians, measured one client after the other,
-//! are printed next to them.
+//! blocks: 480 rounds of 50 calls of each client, the three in every order
+//! in turn, so that a drift in the machine's load reaches every client
+//! alike; the ratio is that of the clients' median times per call. The
+//! median of the per-round ratios, and the criterion medians (measured one
+//! client after the other, so drifts do not cancel) are printed beside it.
 //!
 //! `cargo bench --bench runtime`; about 1 minute.
 
@@ -282,10 +283,10 @@ fn summary(medians: &report::Medians, rounds: &[Round]) {
         }
     };
     println!(
-        "| client | per call, alternating blocks: median (min-max of {} rounds) | generated / this, per round: median (min-max) | criterion: median (min-max of samples) |",
+        "| client | per call, alternating blocks: median (min-max of {} rounds) | generated / this: ratio of the medians | generated / this per round: median (min-max) | criterion: median (min-max of samples) |",
         rounds.len()
     );
-    println!("| --- | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
     let clients: [(&str, &str, fn(&Round) -> f64); 3] = [
         ("generated (`client.balance().await`)", "generated", |r| {
             r.generated
@@ -301,25 +302,27 @@ fn summary(medians: &report::Medians, rounds: &[Round]) {
             |r| r.naive,
         ),
     ];
+    let generated = stats(&|r| per_call(r.generated)).0;
     let mut ratios = Vec::new();
     for (name, id, pick) in clients {
         let (t, t_min, t_max) = stats(&|r| per_call(pick(r)));
-        let ratio = stats(&|r| r.generated / pick(r));
-        ratios.push(ratio);
+        let per_round = stats(&|r| r.generated / pick(r));
+        ratios.push((generated / t, per_round.0));
         println!(
-            "| {name} | {} ({}-{}) | {:.3} ({:.3}-{:.3}) | {} |",
+            "| {name} | {} ({}-{}) | {:.3} | {:.3} ({:.3}-{:.3}) | {} |",
             report::time(t),
             report::time(t_min),
             report::time(t_max),
-            ratio.0,
-            ratio.1,
-            ratio.2,
+            generated / t,
+            per_round.0,
+            per_round.1,
+            per_round.2,
             criterion(id)
         );
     }
     println!(
-        "\ngenerated / equal work = {:.3} (target <= 1.03), generated / naive = {:.3}: medians of the per-round ratios of alternating blocks ({BLOCK} calls of each client per round, the three in every order in turn)",
-        ratios[1].0, ratios[2].0
+        "\ngenerated / equal work = {:.3} (target <= 1.03), generated / naive = {:.3}: ratios of the medians per call in alternating blocks ({BLOCK} calls of each client per round, the three in every order in turn); medians of the per-round ratios {:.3} and {:.3}",
+        ratios[1].0, ratios[2].0, ratios[1].1, ratios[2].1
     );
     let gen = medians.ns("runtime_k7_balance/generated");
     if let (Some(g), Some(e), Some(n)) = (
@@ -345,9 +348,9 @@ fn summary(medians: &report::Medians, rounds: &[Round]) {
     }
 }
 
-const BLOCK: usize = 200;
-/// Rounds of alternating blocks: twenty times each of the six orders.
-const ROUNDS: usize = 120;
+const BLOCK: usize = 50;
+/// Rounds of alternating blocks: eighty times each of the six orders.
+const ROUNDS: usize = 480;
 
 /// Time per block of one round, each client's.
 struct Round {
