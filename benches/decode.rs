@@ -36,15 +36,16 @@ mod hand;
 #[path = "support/report.rs"]
 mod report;
 
-/// What a hand-written client would decode into: plain types, no leniency.
+/// What a hand-written client decodes a product into: plain types, no
+/// leniency, the price as `P`.
 #[derive(serde::Deserialize)]
 #[allow(dead_code)] // read by serde only
-struct PlainProduct {
+struct HandProduct<P> {
     product_code: String,
     product_description: String,
     product_nominal: String,
     product_details: String,
-    product_price: f64,
+    product_price: P,
     product_type: String,
     active_period: String,
     status: String,
@@ -53,22 +54,18 @@ struct PlainProduct {
     currency: String,
 }
 
-/// The same with an exact price, as a careful hand-written client declares it.
-#[derive(serde::Deserialize)]
-#[allow(dead_code)] // read by serde only
-struct ExactProduct {
-    product_code: String,
-    product_description: String,
-    product_nominal: String,
-    product_details: String,
-    #[serde(deserialize_with = "hand::exact")]
-    product_price: Decimal,
-    product_type: String,
-    active_period: String,
-    status: String,
-    icon_url: String,
-    product_category: String,
-    currency: String,
+/// The price as an `f64`: only JSON numbers, and about 16 digits of them.
+type PlainProduct = HandProduct<f64>;
+/// The price exact, as a careful hand-written client declares it.
+type ExactProduct = HandProduct<Exact>;
+
+/// A price read by [`hand::exact`]: every digit, number or numeric string.
+struct Exact(Decimal);
+
+impl<'de> serde::Deserialize<'de> for Exact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        hand::exact(d).map(Exact)
+    }
 }
 
 /// IAK's answer around the list, as the hand-written client declares it.
@@ -283,8 +280,8 @@ fn main() {
     assert_eq!(a.len(), n);
     for payload in [&mixed, &numbers] {
         for (g, e) in a.iter().zip(exact_decode(payload)) {
-            assert_eq!(g.product_price, e.product_price);
-            assert_eq!(g.product_price.to_string(), e.product_price.to_string());
+            assert_eq!(g.product_price, e.product_price.0);
+            assert_eq!(g.product_price.to_string(), e.product_price.0.to_string());
             assert_eq!(g.product_code, e.product_code);
         }
     }

@@ -287,7 +287,7 @@ fn summary(medians: &report::Medians, rounds: &[Round]) {
         rounds.len()
     );
     println!("| --- | ---: | ---: | ---: | ---: |");
-    let clients: [(&str, &str, fn(&Round) -> f64); 3] = [
+    let clients: [(&str, &str, Pick); 3] = [
         ("generated (`client.balance().await`)", "generated", |r| {
             r.generated
         }),
@@ -351,6 +351,9 @@ fn summary(medians: &report::Medians, rounds: &[Round]) {
 const BLOCK: usize = 50;
 /// Rounds of alternating blocks: eighty times each of the six orders.
 const ROUNDS: usize = 480;
+
+/// One client's time in a round.
+type Pick = fn(&Round) -> f64;
 
 /// Time per block of one round, each client's.
 struct Round {

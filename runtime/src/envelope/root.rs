@@ -27,6 +27,16 @@ impl<'d, 's, 'a, S> Root<'d, 's, 'a, S> {
     pub(super) fn new(de: &'d mut Json<'a>, scan: Scan<'s, 'a, S>, seen: &'s mut bool) -> Self {
         Root { de, scan, seen }
     }
+
+    /// serde_json's deserializer, and `v` wrapped to watch the root's keys.
+    fn watch<V>(self, v: V) -> (&'d mut Json<'a>, RootVisitor<'s, 'a, S, V>) {
+        let visitor = RootVisitor {
+            inner: v,
+            scan: self.scan,
+            seen: self.seen,
+        };
+        (self.de, visitor)
+    }
 }
 
 macro_rules! forward {
@@ -41,21 +51,13 @@ impl<'de, S: Sink> de::Deserializer<'de> for Root<'_, '_, 'de, S> {
     type Error = serde_json::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
-        let visitor = RootVisitor {
-            inner: v,
-            scan: self.scan,
-            seen: self.seen,
-        };
-        self.de.deserialize_any(visitor)
+        let (de, visitor) = self.watch(v);
+        de.deserialize_any(visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
-        let visitor = RootVisitor {
-            inner: v,
-            scan: self.scan,
-            seen: self.seen,
-        };
-        self.de.deserialize_map(visitor)
+        let (de, visitor) = self.watch(v);
+        de.deserialize_map(visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -64,12 +66,8 @@ impl<'de, S: Sink> de::Deserializer<'de> for Root<'_, '_, 'de, S> {
         fields: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, Self::Error> {
-        let visitor = RootVisitor {
-            inner: v,
-            scan: self.scan,
-            seen: self.seen,
-        };
-        self.de.deserialize_struct(name, fields, visitor)
+        let (de, visitor) = self.watch(v);
+        de.deserialize_struct(name, fields, visitor)
     }
 
     forward! {
