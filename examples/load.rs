@@ -1,5 +1,6 @@
-//! Load test on loopback: 10,000 calls at concurrency 256 through the generated
-//! K7 client against the in-process mock server. Stops by itself; exits 1 on any
+//! Load test on loopback: 10,000 calls (by default) at concurrency 256 (by
+//! default; docs/performance.md also reports 1,000) through the generated K7
+//! client against the in-process mock server. Stops by itself; exits 1 on any
 //! error. Reports wall time, throughput and peak memory (VmHWM).
 //!
 //! ```text

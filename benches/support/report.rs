@@ -143,13 +143,32 @@ impl Medians {
     /// The median (ns per iteration) criterion wrote for `id` (`group/function[/parameter]`)
     /// during this run; `None` if it was filtered out or not run.
     pub fn ns(&self, id: &str) -> Option<f64> {
-        let path = out_dir().join(id).join("new").join("estimates.json");
+        self.read(id, "estimates.json")?["median"]["point_estimate"].as_f64()
+    }
+
+    /// The fastest and slowest sample (ns per iteration) criterion kept for
+    /// `id` during this run; `None` if it was filtered out or not run.
+    pub fn range(&self, id: &str) -> Option<(f64, f64)> {
+        let v = self.read(id, "sample.json")?;
+        let per_iter: Vec<f64> = v["iters"]
+            .as_array()?
+            .iter()
+            .zip(v["times"].as_array()?)
+            .filter_map(|(n, t)| Some(t.as_f64()? / n.as_f64()?))
+            .collect();
+        let min = per_iter.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = per_iter.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (!per_iter.is_empty()).then_some((min, max))
+    }
+
+    /// A JSON file criterion wrote for `id` during this run.
+    fn read(&self, id: &str, file: &str) -> Option<serde_json::Value> {
+        let path = out_dir().join(id).join("new").join(file);
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
         if modified < self.started {
             return None;
         }
-        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
-        v["median"]["point_estimate"].as_f64()
+        serde_json::from_slice(&std::fs::read(&path).ok()?).ok()
     }
 }
 

@@ -260,8 +260,8 @@ impl<'a> Verifier<'a> {
         let text = std::str::from_utf8(body)
             .map_err(|e| malformed(format!("the body is not UTF-8: {e}")))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let parsed =
-            Body::parse(text).map_err(|e| malformed(format!("the body is not JSON: {e}")))?;
+        let parsed = Body::parse(text, &crate::envelope::NO_PATHS)
+            .map_err(|e| malformed(format!("the body is not JSON: {e}")))?;
         let Some(raw) = parsed.at(cb.payload) else {
             return Err(malformed(format!(
                 "no payload at `{}`",

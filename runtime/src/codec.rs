@@ -457,6 +457,28 @@ const POW10: [u128; 30] = {
 /// The most decimals a `Decimal` holds.
 const MAX_SCALE: i64 = 28;
 
+/// `digits` or `digits.digits`, at most 18 digits in all: the digits as one
+/// number and the count after the point, the `Decimal` they make.
+fn short_decimal(b: &[u8]) -> Option<(i64, u32)> {
+    if b.is_empty() || b.len() > 19 {
+        return None;
+    }
+    let (mut n, mut point) = (0u64, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => n = n * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < b.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = point.map_or(0, |p| b.len() - p - 1);
+    if b.len() - usize::from(point.is_some()) > 18 {
+        return None;
+    }
+    // At most 18 digits: below 10^18, an `i64`.
+    Some((n as i64, scale as u32))
+}
+
 /// Reads a number's text, `[+-]digits[.digits][(e|E)[+-]digits]`, into the
 /// `Decimal` that holds exactly that value, with the text's scale (`1.10` has
 /// scale 2; `1e3` is `1000`, scale 0). Trailing zeros beyond 28 decimals are
@@ -467,14 +489,19 @@ const MAX_SCALE: i64 = 28;
 /// reach here with those shapes, serde_json has already rejected them.
 fn exact_decimal(text: &str, lenient: bool) -> Result<Decimal, DecimalError> {
     let b = text.as_bytes();
-    // The common case: a plain integer of up to 18 digits.
+    // The common case: up to 18 digits, with or without a fraction.
     let digits = b.strip_prefix(b"-").unwrap_or(b);
-    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
-        let n = digits
-            .iter()
-            .fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
-        return Ok(Decimal::from(if digits.len() < b.len() { -n } else { n }));
+    if let Some((n, scale)) = short_decimal(digits) {
+        return Ok(Decimal::new(
+            if digits.len() < b.len() { -n } else { n },
+            scale,
+        ));
     }
+    any_decimal(b, lenient)
+}
+
+/// [`exact_decimal`] for any text, digit by digit.
+fn any_decimal(b: &[u8], lenient: bool) -> Result<Decimal, DecimalError> {
     let mut i = 0;
     let neg = match b.first() {
         Some(b'-') => {
@@ -1167,6 +1194,38 @@ mod tests {
         assert_eq!(exact_decimal("+5", true).unwrap().to_string(), "5");
         assert!(exact_decimal(".5", false).is_err());
         assert!(exact_decimal("+5", false).is_err());
+    }
+
+    #[test]
+    fn the_short_path_reads_what_the_long_one_reads() {
+        let mut texts = vec!["0".to_owned(), "-0".into(), "-0.0".into(), "007.50".into()];
+        for len in 1..=20 {
+            let digits: String = "9081726354".chars().cycle().take(len).collect();
+            for point in 0..=len {
+                let (int, frac) = digits.split_at(point);
+                for sign in ["", "-"] {
+                    texts.push(format!("{sign}{int}.{frac}"));
+                    texts.push(format!("{sign}{digits}"));
+                    texts.push(format!("{sign}{}", "9".repeat(len)));
+                }
+            }
+        }
+        for t in &texts {
+            for lenient in [true, false] {
+                let long = any_decimal(t.as_bytes(), lenient);
+                let got = exact_decimal(t, lenient);
+                assert_eq!(got, long, "{t:?}");
+                if let Ok(d) = got {
+                    assert_eq!(d.to_string(), long.unwrap().to_string(), "{t:?}");
+                }
+            }
+        }
+        assert_eq!(
+            exact_decimal("96496048.0450002", false)
+                .unwrap()
+                .to_string(),
+            "96496048.0450002"
+        );
     }
 
     #[test]

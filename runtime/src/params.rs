@@ -6,6 +6,7 @@
 
 use crate::op::Location;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// One request value.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +56,15 @@ impl Param {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             },
+        }
+    }
+
+    /// [`Param::to_text`], borrowed when the value is text.
+    pub(crate) fn text(&self) -> Cow<'_, str> {
+        match self {
+            Param::Str(s) => Cow::Borrowed(s),
+            Param::Secret(s) => Cow::Borrowed(s.expose()),
+            _ => Cow::Owned(self.to_text()),
         }
     }
 

@@ -455,6 +455,8 @@ async fn fault_matrix_on(capture: Capture) {
     let logs = capture.text();
     assert!(logs.contains("provider_call"), "the calls were traced");
     assert!(logs.contains("attempt=3"), "retries are traced per attempt");
+    assert!(logs.contains("status=503"), "statuses are traced");
+    assert!(logs.contains("elapsed_ms="), "each call's time is traced");
     for s in &secrets {
         if logs.contains(s.as_str()) {
             failures.push(format!("a secret appears in the tracing output: {s}"));

@@ -1,6 +1,6 @@
-//! 10,000 calls at concurrency 256 on loopback: no errors, every call answered
-//! exactly once, decimals exact under load. Timing is not asserted here; see
-//! `cargo run --release --example load` for the figures.
+//! 10,000 calls at concurrency 256 and 1,000 on loopback: no errors, every
+//! call answered exactly once, decimals exact under load. Timing is not
+//! asserted here; see `cargo run --release --example load` for the figures.
 
 use std::sync::Arc;
 
@@ -9,6 +9,15 @@ use providers_mock::{MockServer, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_calls_at_concurrency_256_have_no_errors() {
+    ten_thousand_calls(256).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_calls_at_concurrency_1000_have_no_errors() {
+    ten_thousand_calls(1000).await;
+}
+
+async fn ten_thousand_calls(concurrency: usize) {
     const CALLS: usize = 10_000;
     let server = MockServer::start().await.expect("mock server");
     server.set_recording(false);
@@ -21,7 +30,7 @@ async fn ten_thousand_calls_at_concurrency_256_have_no_errors() {
         .base_url(server.url())
         .build()
         .expect("client");
-    let gate = Arc::new(tokio::sync::Semaphore::new(256));
+    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..CALLS {
         let (client, gate) = (client.clone(), gate.clone());
@@ -39,7 +48,7 @@ async fn ten_thousand_calls_at_concurrency_256_have_no_errors() {
     }
     assert!(
         errors.is_empty(),
-        "{} errors, first: {:?}",
+        "concurrency {concurrency}: {} errors, first: {:?}",
         errors.len(),
         errors.first()
     );
