@@ -1,0 +1,130 @@
+//! Auth: where each credential is placed and how a signature is made.
+
+use super::headers::control_char;
+use crate::diag::suggest;
+use crate::ir::{Algorithm, Auth, AuthValue, DigestOutput, Field, Location, Lowerer};
+use crate::spec::{self, Literal};
+
+impl Lowerer<'_> {
+    pub(super) fn auth(
+        &mut self,
+        endpoint: &str,
+        a: &spec::AuthPlacement,
+        e: &spec::Endpoint,
+        params: &[Field],
+        fixed: &[(Location, String, Literal)],
+        p: &[&str],
+    ) -> Option<Auth> {
+        let location = self.location(Some(a.location), e.method, p);
+        if location == Location::Nowhere {
+            let mut lp = p.to_vec();
+            lp.push("in");
+            self.err(
+                &lp,
+                "auth must be sent: `nowhere` is for parameters the client only uses itself",
+                Some("use `query`, `body`, `header`, `cookie` or `params`".into()),
+            );
+            return None;
+        }
+        if location == Location::Path {
+            let mut lp = p.to_vec();
+            lp.push("in");
+            self.err(
+                &lp,
+                "auth cannot go in the path",
+                Some("use `query`, `body`, `header`, `cookie` or `params`".into()),
+            );
+            return None;
+        }
+        let mut np = p.to_vec();
+        np.push("name");
+        match location {
+            Location::Header => self.header_name(&a.name, &np, false, true),
+            Location::Cookie => self.cookie_name(&a.name, &np, false),
+            _ => {}
+        }
+        if let Some(prefix) = &a.prefix {
+            let mut pp = p.to_vec();
+            pp.push("prefix");
+            if let Some(c) = control_char(prefix, false) {
+                self.err(
+                    &pp,
+                    format!("the prefix contains the control character {c}"),
+                    Some("a prefix is visible text such as `\"Bearer \"`; a line break in a header would end it and start another one".into()),
+                );
+            } else if location == Location::Cookie && prefix.contains(';') {
+                self.err(
+                    &pp,
+                    "a cookie prefix may not contain `;`: it would end the cookie",
+                    Some("remove the `;` (the client separates cookies itself)".into()),
+                );
+            }
+        }
+        let cred_names: Vec<&str> = self.l.spec.credentials.keys().collect();
+        let value = match (&a.credential, &a.signature) {
+            (Some(c), None) => match self.l.spec.credentials.keys().position(|k| k == c) {
+                Some(i) => AuthValue::Credential(i),
+                None => {
+                    let mut cp = p.to_vec();
+                    cp.push("credential");
+                    self.err(
+                        &cp,
+                        format!("unknown credential `{c}`"),
+                        Some(suggest(c, &cred_names)),
+                    );
+                    return None;
+                }
+            },
+            (None, Some(sig)) => {
+                let over = e.signatures.get(&a.name);
+                let template_text = over.unwrap_or(&sig.template);
+                let mut tp = p.to_vec();
+                tp.extend(["signature", "template"]);
+                let template = self.template(endpoint, template_text, params, fixed, &tp);
+                let mut kp = p.to_vec();
+                kp.extend(["signature", "key"]);
+                let key = match (&sig.key, is_hmac(sig.algorithm)) {
+                    (Some(k), true) => self.template(endpoint, k, params, fixed, &kp),
+                    (None, true) => {
+                        self.err(
+                            &kp,
+                            format!("`{}` needs a `key` template", sig.algorithm.as_str()),
+                            Some("e.g. `key: \"{api_secret}\"`".into()),
+                        );
+                        None
+                    }
+                    (Some(_), false) => {
+                        self.err(&kp, "only `hmac-sha1` and `hmac-sha256` take a `key`", None);
+                        None
+                    }
+                    (None, false) => Some(Vec::new()),
+                };
+                AuthValue::Signature {
+                    algorithm: sig.algorithm,
+                    template: template.unwrap_or_default(),
+                    key: key.unwrap_or_default(),
+                    output: sig.output.unwrap_or(DigestOutput::Hex),
+                }
+            }
+            _ => {
+                self.err_key(
+                    p,
+                    "an auth placement needs exactly one of `credential` or `signature`",
+                    None,
+                );
+                return None;
+            }
+        };
+        Some(Auth {
+            location,
+            name: a.name.clone(),
+            value,
+            prefix: a.prefix.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// The HMACs, which take a `key`.
+pub(super) fn is_hmac(a: Algorithm) -> bool {
+    matches!(a, Algorithm::HmacSha1 | Algorithm::HmacSha256)
+}
