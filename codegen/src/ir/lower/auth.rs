@@ -6,6 +6,52 @@ use crate::ir::{Algorithm, Auth, AuthValue, DigestOutput, Field, Location, Lower
 use crate::spec::{self, Literal};
 
 impl Lowerer<'_> {
+    /// The endpoint's auth placements (its own, or the provider's), and its
+    /// `signatures:` each naming one of them.
+    pub(super) fn endpoint_auth(
+        &mut self,
+        name: &str,
+        e: &spec::Endpoint,
+        params: &[Field],
+        fixed: &[(Location, String, Literal)],
+        base: &[&str; 2],
+    ) -> Vec<Auth> {
+        let spec = &self.l.spec;
+        let placements = e.auth.as_ref().unwrap_or(&spec.auth);
+        let auth_path: Vec<&str> = if e.auth.is_some() {
+            vec![base[0], base[1], "auth"]
+        } else {
+            vec!["auth"]
+        };
+        let mut auth = Vec::new();
+        for (i, a) in placements.iter().enumerate() {
+            let idx = i.to_string();
+            let mut p = auth_path.clone();
+            p.push(&idx);
+            if let Some(r) = self.auth(name, a, e, params, fixed, &p) {
+                auth.push(r);
+            }
+        }
+        for (k, _) in e.signatures.iter() {
+            if !placements
+                .iter()
+                .any(|a| a.name == k && a.signature.is_some())
+            {
+                let names: Vec<&str> = placements
+                    .iter()
+                    .filter(|a| a.signature.is_some())
+                    .map(|a| a.name.as_str())
+                    .collect();
+                self.err_key(
+                    &[base[0], base[1], "signatures", k],
+                    format!("no signature placement is named `{k}`"),
+                    Some(suggest(k, &names)),
+                );
+            }
+        }
+        auth
+    }
+
     pub(super) fn auth(
         &mut self,
         endpoint: &str,

@@ -1,6 +1,8 @@
 //! Paths: URL path templates and dotted paths into a response.
 
-use crate::ir::Lowerer;
+use crate::diag::suggest;
+use crate::ir::{Field, Location, Lowerer, Segment, Ty};
+use crate::spec;
 
 fn split_path(p: &str) -> Option<Vec<String>> {
     if p.is_empty() {
@@ -56,6 +58,137 @@ impl Lowerer<'_> {
                     Some("write object keys separated by dots, e.g. `data.rc`".into()),
                 );
                 Vec::new()
+            }
+        }
+    }
+
+    /// The endpoint's URL path: `{name}` holes become path parameters (each a
+    /// whole segment, optional ones last); returns the path text and its segments.
+    pub(super) fn url_path(
+        &mut self,
+        e: &spec::Endpoint,
+        base: &[&str; 2],
+        params: &mut [Field],
+    ) -> (String, Vec<Segment>) {
+        let mut segments = Vec::new();
+        let raw = if e.path.starts_with('/') {
+            e.path.clone()
+        } else {
+            format!("/{}", e.path)
+        };
+        self.check_path_text(&raw, &[base[0], base[1], "path"]);
+        let mut rest = raw.as_str();
+        let mut holes = Vec::new();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                self.err(
+                    &[base[0], base[1], "path"],
+                    "a `{` in the path is not closed",
+                    None,
+                );
+                break;
+            };
+            let lit = &rest[..open];
+            let hole = &rest[open + 1..open + close];
+            if !lit.ends_with('/') {
+                self.err(&[base[0], base[1], "path"], format!("the path parameter `{{{hole}}}` must be a whole segment, right after a `/`"), None);
+            }
+            let lit = lit.trim_end_matches('/');
+            if !lit.is_empty() {
+                segments.push(Segment::Lit(lit.to_owned()));
+            }
+            holes.push(hole.to_owned());
+            match params.iter_mut().find(|p| p.wire == hole) {
+                Some(p) => {
+                    if p.location != Location::Path {
+                        if e.params.get(hole).and_then(|f| f.location).is_some() {
+                            self.err(
+                                &[base[0], base[1], "params", hole, "in"],
+                                format!(
+                                    "`{hole}` appears in the path but is declared `in` elsewhere"
+                                ),
+                                Some("remove `in:`, or rename the path hole".into()),
+                            );
+                        }
+                        p.location = Location::Path;
+                    }
+                    segments.push(if p.may_be_absent {
+                        Segment::Optional(hole.to_owned())
+                    } else {
+                        Segment::Param(hole.to_owned())
+                    });
+                }
+                None => {
+                    let names: Vec<&str> = e.params.keys().collect();
+                    self.err(
+                        &[base[0], base[1], "path"],
+                        format!("the path names `{{{hole}}}`, which is not a parameter"),
+                        Some(format!(
+                            "declare it under `params:` ({})",
+                            suggest(hole, &names)
+                        )),
+                    );
+                }
+            }
+            rest = &rest[open + close + 1..];
+            if !(rest.is_empty() || rest.starts_with('/')) {
+                self.err(&[base[0], base[1], "path"], format!("the path parameter `{{{hole}}}` must be a whole segment, followed by `/` or the end"), None);
+            }
+        }
+        if !rest.is_empty() {
+            segments.push(Segment::Lit(rest.to_owned()));
+        }
+        self.check_optional_last(&segments, base);
+        self.check_path_params(params, &holes, base);
+        (raw, segments)
+    }
+
+    /// Optional path parameters come after every other segment.
+    fn check_optional_last(&mut self, segments: &[Segment], base: &[&str; 2]) {
+        let mut seen_optional = false;
+        for s in segments {
+            match s {
+                Segment::Optional(_) => seen_optional = true,
+                _ if seen_optional => {
+                    self.err(
+                        &[base[0], base[1], "path"],
+                        "optional path parameters must come last in the path",
+                        Some(
+                            "make the later parameters optional too, or the earlier one required"
+                                .into(),
+                        ),
+                    );
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Each `in: path` parameter has its hole, and is a scalar.
+    fn check_path_params(&mut self, params: &[Field], holes: &[String], base: &[&str; 2]) {
+        for p in params {
+            if p.location == Location::Path && !holes.contains(&p.wire) {
+                self.err(
+                    &[base[0], base[1], "params", &p.wire, "in"],
+                    format!(
+                        "`{}` is declared `in: path`, but the path has no `{{{}}}`",
+                        p.wire, p.wire
+                    ),
+                    Some(format!("add `/{{{}}}` to the path", p.wire)),
+                );
+            }
+            if p.location == Location::Path
+                && !matches!(
+                    p.ty,
+                    Ty::Str | Ty::Secret | Ty::Int | Ty::Dec | Ty::Bool | Ty::Model(_)
+                )
+            {
+                self.err(
+                    &[base[0], base[1], "params", &p.wire, "type"],
+                    "path parameters must be scalars",
+                    None,
+                );
             }
         }
     }
