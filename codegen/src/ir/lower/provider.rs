@@ -4,11 +4,45 @@ use std::collections::BTreeMap;
 
 use super::names::{numbered, BUILDER_METHODS, CLIENT_METHODS, RESERVED_TYPES};
 use crate::diag::suggest;
-use crate::ir::{Credential, Environment, Lowerer, Provider};
+use crate::ir::{Credential, Endpoint, Environment, Lowerer, Provider};
 use crate::names::{camel, camel_part, snake};
 
 impl Lowerer<'_> {
+    /// Lowers the whole spec, in the order of the file: environments,
+    /// credentials, models, endpoints, callbacks.
     pub(in crate::ir) fn provider(&mut self) -> Provider {
+        let spec = &self.l.spec;
+        let module = self.module_name();
+        self.reserve_generated_types();
+        let (environments, default_environment) = self.environments();
+        let credentials = self.credentials();
+        self.models();
+        let endpoints = self.endpoints();
+        let callbacks = self.callbacks(&endpoints);
+
+        Provider {
+            module,
+            name: spec.provider.name.clone(),
+            doc: spec.provider.description.clone(),
+            docs_url: spec.provider.docs_url.clone(),
+            base_url_doc: spec.base_url.description.clone(),
+            environments,
+            default_environment,
+            credentials,
+            models: std::mem::take(&mut self.models)
+                .into_iter()
+                .flatten()
+                .collect(),
+            endpoints,
+            callbacks,
+            date_patterns: std::mem::take(&mut self.date_patterns),
+            datetime_formats: std::mem::take(&mut self.datetime_formats),
+        }
+    }
+
+    /// The module name (the file's stem, which must be snake_case); also checks
+    /// that the provider has a name.
+    fn module_name(&mut self) -> String {
         let spec = &self.l.spec;
         let module = snake(&self.l.stem());
         if module != self.l.stem() {
@@ -24,12 +58,20 @@ impl Lowerer<'_> {
         if spec.provider.name.trim().is_empty() {
             self.err(&["provider", "name"], "the provider name is empty", None);
         }
+        module
+    }
+
+    /// The type names every generated module defines itself.
+    fn reserve_generated_types(&mut self) {
         for name in RESERVED_TYPES {
             self.type_names
                 .insert((*name).to_owned(), "(generated)".into());
         }
+    }
 
-        // Environments.
+    /// `base_url:`: the environments, and the index of the default one.
+    fn environments(&mut self) -> (Vec<Environment>, Option<usize>) {
+        let spec = &self.l.spec;
         let mut environments = Vec::new();
         let env_names = numbered(
             &spec
@@ -76,8 +118,12 @@ impl Lowerer<'_> {
                 found
             }
         };
+        (environments, default_environment)
+    }
 
-        // Credentials.
+    /// `credentials:`, each with a Rust name that no builder method has.
+    fn credentials(&mut self) -> Vec<Credential> {
+        let spec = &self.l.spec;
         let mut credentials = Vec::new();
         let cred_names = numbered(
             &spec
@@ -109,8 +155,13 @@ impl Lowerer<'_> {
             &["credentials"],
             "credential",
         );
+        credentials
+    }
 
-        // Models: register names first, so models may refer to each other in any order.
+    /// `models:`: every name registered first, so models may refer to each
+    /// other in any order, then each lowered.
+    fn models(&mut self) {
+        let spec = &self.l.spec;
         for (name, _) in spec.models.iter() {
             let rust = camel(name);
             if rust != name {
@@ -128,7 +179,11 @@ impl Lowerer<'_> {
             let model = self.model(name, m, &["models", name]);
             self.models[i] = Some(model);
         }
+    }
 
+    /// `endpoints:`, each with a method name that is unique and no client method.
+    fn endpoints(&mut self) -> Vec<Endpoint> {
+        let spec = &self.l.spec;
         let mut endpoints = Vec::new();
         let endpoint_names = numbered(
             &spec
@@ -172,26 +227,6 @@ impl Lowerer<'_> {
                 );
             }
         }
-
-        let callbacks = self.callbacks(&endpoints);
-
-        Provider {
-            module,
-            name: spec.provider.name.clone(),
-            doc: spec.provider.description.clone(),
-            docs_url: spec.provider.docs_url.clone(),
-            base_url_doc: spec.base_url.description.clone(),
-            environments,
-            default_environment,
-            credentials,
-            models: std::mem::take(&mut self.models)
-                .into_iter()
-                .flatten()
-                .collect(),
-            endpoints,
-            callbacks,
-            date_patterns: std::mem::take(&mut self.date_patterns),
-            datetime_formats: std::mem::take(&mut self.datetime_formats),
-        }
+        endpoints
     }
 }
