@@ -33,97 +33,16 @@ impl Lowerer<'_> {
         for ((wire, f), (rust, number)) in fields.iter().zip(names) {
             let mut p = path.to_vec();
             p.extend([section, wire]);
-            if let Some(r) = &f.rust_name {
-                if snake(r) != *r {
-                    let mut rp = p.clone();
-                    rp.push("rust_name");
-                    self.err(
-                        &rp,
-                        format!("`{r}` is not a snake_case Rust name"),
-                        Some(format!("use `{}`", snake(r))),
-                    );
-                }
-            }
-            let mut tp = p.clone();
-            tp.push("type");
+            self.check_rust_name(f, &p);
             let inline_name = format!(
                 "{owner}{}{}",
                 camel_part(wire),
                 number.map(|n| n.to_string()).unwrap_or_default()
             );
-            self.utc_offset = self.parse_utc_offset(f, &p);
-            let resolved = self.ty_str(&f.ty, &tp, f.format.as_deref(), &inline_name);
-            let unresolved = resolved.is_none();
-            let ty = resolved.unwrap_or(Ty::Json);
-            self.utc_offset = None;
-            self.field_extras(f, &ty, &p, request);
-            let ty = match (f.secret, ty) {
-                (true, Ty::Str) => Ty::Secret,
-                (true, other) => {
-                    let mut sp = p.clone();
-                    sp.push("secret");
-                    self.err_key(&sp, "`secret` applies to `string` fields only", None);
-                    other
-                }
-                (false, other) => other,
-            };
-            // A type that did not resolve has been reported already.
-            if f.format.is_some() && !unresolved && !contains_date(&ty) && !contains_datetime(&ty) {
-                let mut fp = p.clone();
-                fp.push("format");
-                self.err(
-                    &fp,
-                    "`format` applies to `date` and `datetime` fields only",
-                    Some("remove it, or make the type `date` (or `datetime`)".into()),
-                );
-            }
-            let none_marker = if f.none_values.is_empty() {
-                None
-            } else {
-                Some((format!("{inline_name}NoneValues"), f.none_values.clone()))
-            };
-            if let Some((m, _)) = &none_marker {
-                let mut np = p.clone();
-                np.push("none_values");
-                self.claim_type(m, &np);
-            }
-            if request && (f.nullable || !f.none_values.is_empty()) {
-                let key = if f.nullable {
-                    "nullable"
-                } else {
-                    "none_values"
-                };
-                let mut kp = p.clone();
-                kp.push(key);
-                self.err_key(
-                    &kp,
-                    format!("`{key}` applies to response fields only"),
-                    Some("a request parameter that may be left out is `optional: true`".into()),
-                );
-            }
-            let location = if request {
-                self.location(f.location, method.unwrap_or(Method::Post), &p)
-            } else {
-                for (key, set) in [
-                    ("in", f.location.is_some()),
-                    ("style", f.style.is_some()),
-                    ("max_items", f.max_items.is_some()),
-                    ("requires", !f.requires.is_empty()),
-                    ("join", f.join.is_some()),
-                    ("default", f.default.is_some()),
-                ] {
-                    if set {
-                        let mut kp = p.clone();
-                        kp.push(key);
-                        self.err_key(
-                            &kp,
-                            format!("`{key}` applies to request parameters only"),
-                            Some("remove it from this model field".into()),
-                        );
-                    }
-                }
-                Location::Body
-            };
+            let ty = self.field_type(f, &inline_name, &p, request);
+            let none_marker = self.none_marker(f, &inline_name, &p);
+            self.check_response_only(f, &p, request);
+            let location = self.field_location(f, &p, request, method);
             let is_list = matches!(ty, Ty::List(_));
             if (f.style.is_some() || f.max_items.is_some()) && !is_list {
                 self.err_key(
@@ -148,48 +67,8 @@ impl Lowerer<'_> {
                 ty,
             });
         }
-        // `requires` needs every parameter's Rust name.
         if request {
-            for (i, (wire, f)) in fields.iter().enumerate() {
-                for r in &f.requires {
-                    match out.iter().find(|o| &o.wire == r) {
-                        Some(o) if !o.may_be_absent => {
-                            let mut p = path.to_vec();
-                            p.extend(["params", wire, "requires"]);
-                            self.err(
-                                &p,
-                                format!("`requires` names `{r}`, which is always sent"),
-                                Some(format!(
-                                    "remove `{r}` from `requires`, or make `{r}` optional"
-                                )),
-                            );
-                        }
-                        Some(o) => {
-                            let pair = (o.wire.clone(), o.rust.clone());
-                            out[i].requires.push(pair);
-                        }
-                        None => {
-                            let names: Vec<&str> = fields.keys().collect();
-                            let mut p = path.to_vec();
-                            p.extend(["params", wire, "requires"]);
-                            self.err(
-                                &p,
-                                format!("`requires` names `{r}`, which is not a parameter here"),
-                                Some(suggest(r, &names)),
-                            );
-                        }
-                    }
-                }
-                if !f.requires.is_empty() && !f.optional {
-                    let mut p = path.to_vec();
-                    p.extend(["params", wire, "requires"]);
-                    self.err(
-                        &p,
-                        "`requires` only makes sense on an optional parameter",
-                        None,
-                    );
-                }
-            }
+            self.resolve_requires(fields, &mut out, path);
         }
         let mut p = path.to_vec();
         p.push(section);
@@ -199,6 +78,177 @@ impl Lowerer<'_> {
             "field",
         );
         out
+    }
+
+    /// A `rust_name:` is a snake_case name.
+    fn check_rust_name(&mut self, f: &spec::Field, p: &[&str]) {
+        if let Some(r) = &f.rust_name {
+            if snake(r) != *r {
+                let mut rp = p.to_vec();
+                rp.push("rust_name");
+                self.err(
+                    &rp,
+                    format!("`{r}` is not a snake_case Rust name"),
+                    Some(format!("use `{}`", snake(r))),
+                );
+            }
+        }
+    }
+
+    /// The field's type, resolved, with the checks that depend on it
+    /// (`secret`, `format` and the later additions).
+    fn field_type(&mut self, f: &spec::Field, inline_name: &str, p: &[&str], request: bool) -> Ty {
+        let mut tp = p.to_vec();
+        tp.push("type");
+        self.utc_offset = self.parse_utc_offset(f, p);
+        let resolved = self.ty_str(&f.ty, &tp, f.format.as_deref(), inline_name);
+        let unresolved = resolved.is_none();
+        let ty = resolved.unwrap_or(Ty::Json);
+        self.utc_offset = None;
+        self.field_extras(f, &ty, p, request);
+        let ty = match (f.secret, ty) {
+            (true, Ty::Str) => Ty::Secret,
+            (true, other) => {
+                let mut sp = p.to_vec();
+                sp.push("secret");
+                self.err_key(&sp, "`secret` applies to `string` fields only", None);
+                other
+            }
+            (false, other) => other,
+        };
+        // A type that did not resolve has been reported already.
+        if f.format.is_some() && !unresolved && !contains_date(&ty) && !contains_datetime(&ty) {
+            let mut fp = p.to_vec();
+            fp.push("format");
+            self.err(
+                &fp,
+                "`format` applies to `date` and `datetime` fields only",
+                Some("remove it, or make the type `date` (or `datetime`)".into()),
+            );
+        }
+        ty
+    }
+
+    /// The marker type named after the field that lists its `none_values:`, if any.
+    fn none_marker(
+        &mut self,
+        f: &spec::Field,
+        inline_name: &str,
+        p: &[&str],
+    ) -> Option<(String, Vec<String>)> {
+        let none_marker = if f.none_values.is_empty() {
+            None
+        } else {
+            Some((format!("{inline_name}NoneValues"), f.none_values.clone()))
+        };
+        if let Some((m, _)) = &none_marker {
+            let mut np = p.to_vec();
+            np.push("none_values");
+            self.claim_type(m, &np);
+        }
+        none_marker
+    }
+
+    /// `nullable` and `none_values` describe answers, not requests.
+    fn check_response_only(&mut self, f: &spec::Field, p: &[&str], request: bool) {
+        if request && (f.nullable || !f.none_values.is_empty()) {
+            let key = if f.nullable {
+                "nullable"
+            } else {
+                "none_values"
+            };
+            let mut kp = p.to_vec();
+            kp.push(key);
+            self.err_key(
+                &kp,
+                format!("`{key}` applies to response fields only"),
+                Some("a request parameter that may be left out is `optional: true`".into()),
+            );
+        }
+    }
+
+    /// Where a request parameter is sent; a model field is in the body, and
+    /// the request-only keys are refused on it.
+    fn field_location(
+        &mut self,
+        f: &spec::Field,
+        p: &[&str],
+        request: bool,
+        method: Option<Method>,
+    ) -> Location {
+        if request {
+            self.location(f.location, method.unwrap_or(Method::Post), p)
+        } else {
+            for (key, set) in [
+                ("in", f.location.is_some()),
+                ("style", f.style.is_some()),
+                ("max_items", f.max_items.is_some()),
+                ("requires", !f.requires.is_empty()),
+                ("join", f.join.is_some()),
+                ("default", f.default.is_some()),
+            ] {
+                if set {
+                    let mut kp = p.to_vec();
+                    kp.push(key);
+                    self.err_key(
+                        &kp,
+                        format!("`{key}` applies to request parameters only"),
+                        Some("remove it from this model field".into()),
+                    );
+                }
+            }
+            Location::Body
+        }
+    }
+
+    /// `requires:` resolved against the parameters' Rust names (which every
+    /// parameter needs first), and checked.
+    fn resolve_requires(
+        &mut self,
+        fields: &spec::Ordered<spec::Field>,
+        out: &mut [Field],
+        path: &[&str],
+    ) {
+        for (i, (wire, f)) in fields.iter().enumerate() {
+            for r in &f.requires {
+                match out.iter().find(|o| &o.wire == r) {
+                    Some(o) if !o.may_be_absent => {
+                        let mut p = path.to_vec();
+                        p.extend(["params", wire, "requires"]);
+                        self.err(
+                            &p,
+                            format!("`requires` names `{r}`, which is always sent"),
+                            Some(format!(
+                                "remove `{r}` from `requires`, or make `{r}` optional"
+                            )),
+                        );
+                    }
+                    Some(o) => {
+                        let pair = (o.wire.clone(), o.rust.clone());
+                        out[i].requires.push(pair);
+                    }
+                    None => {
+                        let names: Vec<&str> = fields.keys().collect();
+                        let mut p = path.to_vec();
+                        p.extend(["params", wire, "requires"]);
+                        self.err(
+                            &p,
+                            format!("`requires` names `{r}`, which is not a parameter here"),
+                            Some(suggest(r, &names)),
+                        );
+                    }
+                }
+            }
+            if !f.requires.is_empty() && !f.optional {
+                let mut p = path.to_vec();
+                p.extend(["params", wire, "requires"]);
+                self.err(
+                    &p,
+                    "`requires` only makes sense on an optional parameter",
+                    None,
+                );
+            }
+        }
     }
 
     pub(super) fn location(
