@@ -10,20 +10,36 @@ use super::endpoint::endpoint_method;
 use super::{ident, Options};
 use crate::ir::Provider;
 
+/// The client module's items: credential names, environments, the builder,
+/// the client, the generic call and the untyped `connect_json`.
 pub(super) fn client(p: &Provider, opts: &Options) -> TokenStream {
-    let module = &p.module;
     let cred_names = p.credentials.iter().map(|c| &c.wire);
-    let has_envs = !p.environments.is_empty();
-    let default_url = match p.default_environment.and_then(|i| p.environments.get(i)) {
-        Some(e) => {
-            let v = ident(&e.rust);
-            quote!(Some(Environment::#v.base_url()))
-        }
-        None => quote!(None),
-    };
+    let (env_items, env_setter) = environments(p);
+    let builder = builder(p, env_setter);
+    let client = client_type(p, opts);
+    let call = call_type(opts);
+    let connect_json = connect_json(p);
+    quote! {
+        const CREDENTIAL_NAMES: &[&str] = &[#(#cred_names),*];
+
+        #env_items
+
+        #builder
+
+        #client
+
+        #call
+
+        #connect_json
+    }
+}
+
+/// The `Environment` enum (the provider's named hosts) and the builder's
+/// `environment` setter; nothing when the spec names no environments.
+fn environments(p: &Provider) -> (TokenStream, TokenStream) {
     let mut env_items = TokenStream::new();
     let mut env_setter = TokenStream::new();
-    if has_envs {
+    if !p.environments.is_empty() {
         let vs = p.environments.iter().enumerate().map(|(i, e)| {
             let n = ident(&e.rust);
             let d = format!(" `{}`: <{}>", e.wire, e.url);
@@ -68,6 +84,12 @@ pub(super) fn client(p: &Provider, opts: &Options) -> TokenStream {
             }
         };
     }
+    (env_items, env_setter)
+}
+
+/// `ClientBuilder`: a setter per credential, the environment, base URL and
+/// the runtime's settings.
+fn builder(p: &Provider, env_setter: TokenStream) -> TokenStream {
     let setters = p.credentials.iter().enumerate().map(|(i, c)| {
         let i = Lit::usize_unsuffixed(i);
         let n = ident(&c.rust);
@@ -87,6 +109,90 @@ pub(super) fn client(p: &Provider, opts: &Options) -> TokenStream {
         (None, true) => " Calls this base URL instead of the default environment (tests point it at a local server).".to_owned(),
         (None, false) => " The base URL to call (required: this provider has no default host).".to_owned(),
     };
+    quote! {
+    /// Builder for [`Client`], from [`Client::builder`].
+    #[derive(Debug)]
+    #[must_use = "call `.build()` to get a client"]
+    pub struct ClientBuilder {
+        core: rt::CoreBuilder,
+    }
+
+    impl ClientBuilder {
+        #(#setters)*
+
+        #env_setter
+
+        #[doc = #base_doc]
+        pub fn base_url(mut self, url: impl Into<String>) -> Self {
+            self.core.base_url(url);
+            self
+        }
+
+        /// Total time for each request sent, from connecting to the end of the
+        /// body (default 30 s), whatever HTTP client is used.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.core.timeout(timeout);
+            self
+        }
+
+        /// Time to establish a connection (default 10 s).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.core.connect_timeout(timeout);
+            self
+        }
+
+        /// Builds the HTTP client from your own `reqwest::ClientBuilder` (proxies,
+        /// TLS roots, pool settings). Its redirect policy, `Referer` setting and
+        /// connect timeout are replaced by this client's: redirects are decided
+        /// per call (never followed by calls that are not idempotent, never to
+        /// another origin), and the timeouts above always apply.
+        pub fn http_client_builder(mut self, builder: rt::reexport::reqwest::ClientBuilder) -> Self {
+            self.core.http_client_builder(builder);
+            self
+        }
+
+        /// Largest response body read (default 4 MiB).
+        pub fn max_body_bytes(mut self, limit: usize) -> Self {
+            self.core.max_body_bytes(limit);
+            self
+        }
+
+        /// Retry policy for idempotent calls; `RetryPolicy::NONE` switches retries off.
+        pub fn retry(mut self, policy: rt::client::RetryPolicy) -> Self {
+            self.core.retry(policy);
+            self
+        }
+
+        /// Adds hooks, called around every request this client sends (metrics,
+        /// logging, request ids): a type implementing [`rt::hooks::Hooks`], or a
+        /// closure through [`rt::hooks::before`] or [`rt::hooks::after`]. Hooks
+        /// run in the order they were added, never see a secret, and one that
+        /// panics is reported through `tracing` while the call goes on.
+        pub fn hooks(mut self, hooks: impl rt::hooks::Hooks) -> Self {
+            self.core.hooks(hooks);
+            self
+        }
+
+        /// Checks the settings and builds the client.
+        pub fn build(self) -> Result<Client, rt::BuildError> {
+            Ok(Client { core: self.core.build()? })
+        }
+    }
+    }
+}
+
+/// `Client`: its constructor and accessors, a method per endpoint, and the
+/// untyped `call_json` dispatch by spec name.
+fn client_type(p: &Provider, opts: &Options) -> TokenStream {
+    let module = &p.module;
+    let has_envs = !p.environments.is_empty();
+    let default_url = match p.default_environment.and_then(|i| p.environments.get(i)) {
+        Some(e) => {
+            let v = ident(&e.rust);
+            quote!(Some(Environment::#v.base_url()))
+        }
+        None => quote!(None),
+    };
     let client_doc = format!(
         " Client for {}. Build one with [`Client::builder`]; it is cheap to clone and share.",
         sanitize(&p.name)
@@ -97,143 +203,74 @@ pub(super) fn client(p: &Provider, opts: &Options) -> TokenStream {
         quote!(#w => rt::dynamic::call::<#req>,)
     });
     let methods = p.endpoints.iter().map(|e| endpoint_method(p, e, opts));
-    let call = call_type(opts);
     let (callbacks_accessor, callbacks_json) = callbacks_client(p);
     quote! {
-        const CREDENTIAL_NAMES: &[&str] = &[#(#cred_names),*];
+    #[doc = #client_doc]
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        core: rt::Core,
+    }
 
-        #env_items
-
-        /// Builder for [`Client`], from [`Client::builder`].
-        #[derive(Debug)]
-        #[must_use = "call `.build()` to get a client"]
-        pub struct ClientBuilder {
-            core: rt::CoreBuilder,
-        }
-
-        impl ClientBuilder {
-            #(#setters)*
-
-            #env_setter
-
-            #[doc = #base_doc]
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.core.base_url(url);
-                self
-            }
-
-            /// Total time for each request sent, from connecting to the end of the
-            /// body (default 30 s), whatever HTTP client is used.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.core.timeout(timeout);
-                self
-            }
-
-            /// Time to establish a connection (default 10 s).
-            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.core.connect_timeout(timeout);
-                self
-            }
-
-            /// Builds the HTTP client from your own `reqwest::ClientBuilder` (proxies,
-            /// TLS roots, pool settings). Its redirect policy, `Referer` setting and
-            /// connect timeout are replaced by this client's: redirects are decided
-            /// per call (never followed by calls that are not idempotent, never to
-            /// another origin), and the timeouts above always apply.
-            pub fn http_client_builder(mut self, builder: rt::reexport::reqwest::ClientBuilder) -> Self {
-                self.core.http_client_builder(builder);
-                self
-            }
-
-            /// Largest response body read (default 4 MiB).
-            pub fn max_body_bytes(mut self, limit: usize) -> Self {
-                self.core.max_body_bytes(limit);
-                self
-            }
-
-            /// Retry policy for idempotent calls; `RetryPolicy::NONE` switches retries off.
-            pub fn retry(mut self, policy: rt::client::RetryPolicy) -> Self {
-                self.core.retry(policy);
-                self
-            }
-
-            /// Adds hooks, called around every request this client sends (metrics,
-            /// logging, request ids): a type implementing [`rt::hooks::Hooks`], or a
-            /// closure through [`rt::hooks::before`] or [`rt::hooks::after`]. Hooks
-            /// run in the order they were added, never see a secret, and one that
-            /// panics is reported through `tracing` while the call goes on.
-            pub fn hooks(mut self, hooks: impl rt::hooks::Hooks) -> Self {
-                self.core.hooks(hooks);
-                self
-            }
-
-            /// Checks the settings and builds the client.
-            pub fn build(self) -> Result<Client, rt::BuildError> {
-                Ok(Client { core: self.core.build()? })
+    impl Client {
+        /// Starts building a client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder {
+                core: rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, #default_url, #has_envs),
             }
         }
 
-        #[doc = #client_doc]
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            core: rt::Core,
+        /// The base URL this client calls.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
         }
 
-        impl Client {
-            /// Starts building a client.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder {
-                    core: rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, #default_url, #has_envs),
+        /// Calls an endpoint by its spec name with parameters as JSON (wire names),
+        /// and returns the payload as JSON. For tools and generic tests; the typed
+        /// methods are the API.
+        pub async fn call_json(&self, endpoint: &str, params: rt::Json) -> Result<rt::Json, rt::dynamic::DynError> {
+            rt::dynamic::JsonClient::call(self, endpoint, params).await
+        }
+
+        #(#methods)*
+
+        #callbacks_accessor
+    }
+
+    impl rt::dynamic::JsonClient for Client {
+        fn call<'a>(&'a self, endpoint: &'a str, params: rt::Json) -> rt::dynamic::BoxFuture<'a> {
+            let call: rt::dynamic::CallFn = match endpoint {
+                #(#arms)*
+                _ => {
+                    let unknown = rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned());
+                    return Box::pin(std::future::ready(Err(unknown)));
                 }
-            }
-
-            /// The base URL this client calls.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
-
-            /// Calls an endpoint by its spec name with parameters as JSON (wire names),
-            /// and returns the payload as JSON. For tools and generic tests; the typed
-            /// methods are the API.
-            pub async fn call_json(&self, endpoint: &str, params: rt::Json) -> Result<rt::Json, rt::dynamic::DynError> {
-                rt::dynamic::JsonClient::call(self, endpoint, params).await
-            }
-
-            #(#methods)*
-
-            #callbacks_accessor
+            };
+            call(&self.core, params)
         }
 
-        impl rt::dynamic::JsonClient for Client {
-            fn call<'a>(&'a self, endpoint: &'a str, params: rt::Json) -> rt::dynamic::BoxFuture<'a> {
-                let call: rt::dynamic::CallFn = match endpoint {
-                    #(#arms)*
-                    _ => {
-                        let unknown = rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned());
-                        return Box::pin(std::future::ready(Err(unknown)));
-                    }
-                };
-                call(&self.core, params)
-            }
+        #callbacks_json
+    }
+    }
+}
 
-            #callbacks_json
-        }
-
-        #call
-
-        /// Builds a [`Client`] behind the provider-neutral [`rt::dynamic::JsonClient`] interface.
-        ///
-        /// Credentials are given by their spec names; settings as one value.
-        pub fn connect_json(
-            base_url: &str,
-            credentials: &std::collections::BTreeMap<String, String>,
-            settings: &rt::client::Settings,
-        ) -> Result<Box<dyn rt::dynamic::JsonClient>, rt::BuildError> {
-            let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
-            core.base_url(base_url);
-            core.settings(settings);
-            core.credentials_by_name(credentials);
-            Ok(Box::new(Client { core: core.build()? }))
-        }
+/// `connect_json`: a client behind the provider-neutral JSON interface.
+fn connect_json(p: &Provider) -> TokenStream {
+    let module = &p.module;
+    let has_envs = !p.environments.is_empty();
+    quote! {
+    /// Builds a [`Client`] behind the provider-neutral [`rt::dynamic::JsonClient`] interface.
+    ///
+    /// Credentials are given by their spec names; settings as one value.
+    pub fn connect_json(
+        base_url: &str,
+        credentials: &std::collections::BTreeMap<String, String>,
+        settings: &rt::client::Settings,
+    ) -> Result<Box<dyn rt::dynamic::JsonClient>, rt::BuildError> {
+        let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
+        core.base_url(base_url);
+        core.settings(settings);
+        core.credentials_by_name(credentials);
+        Ok(Box::new(Client { core: core.build()? }))
+    }
     }
 }
