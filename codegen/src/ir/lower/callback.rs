@@ -75,6 +75,7 @@ impl Lowerer<'_> {
         out
     }
 
+    /// Lowers one callback; its method and type-prefix names are chosen by the caller.
     pub(super) fn callback(
         &mut self,
         name: &str,
@@ -87,11 +88,42 @@ impl Lowerer<'_> {
             |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
         let payload_at = at(&["payload"]);
         let payload = self.path_of(c.payload.as_deref().unwrap_or(""), &payload_at);
+        let ty = self.callback_type(name, c, &rust, type_prefix, &base);
+        let payload_fields = self.payload_fields(&ty);
+        let sig = &c.signature;
+        let carried = self.carried(sig, &base);
+        let signed = self.signed(name, sig, &carried, &payload_fields, &base);
+        let key = self.callback_key(sig, &base);
+        self.check_callback_secret(sig, &signed, &key, &base);
+        Callback {
+            wire: name.to_owned(),
+            rust,
+            doc: c.description.clone(),
+            payload,
+            ty,
+            algorithm: sig.algorithm,
+            signed: signed.unwrap_or(Signed::Body),
+            key: key.unwrap_or_default(),
+            output: sig.output.unwrap_or(DigestOutput::Hex),
+            carried,
+            prefix: sig.prefix.clone().unwrap_or_default(),
+        }
+    }
 
-        // The payload type, as for a response; an inline one is `<Name>Callback`.
+    /// The payload type, as for a response; an inline one is `<Name>Callback`.
+    fn callback_type(
+        &mut self,
+        name: &str,
+        c: &spec::Callback,
+        rust: &str,
+        type_prefix: &str,
+        base: &[&str; 2],
+    ) -> Ty {
+        let at =
+            |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
         let type_at = at(&["type"]);
         let type_name = format!("{type_prefix}Callback");
-        let ty = match &c.ty {
+        match &c.ty {
             spec::Response::Type(t) => self
                 .ty_str(t, &type_at, None, &type_name)
                 .unwrap_or(Ty::Json),
@@ -110,8 +142,12 @@ impl Lowerer<'_> {
                 }));
                 Ty::Model(self.models.len() - 1)
             }
-        };
-        let payload_fields: Vec<String> = match &ty {
+        }
+    }
+
+    /// The wire names of the payload's fields, when it is a struct.
+    fn payload_fields(&self, ty: &Ty) -> Vec<String> {
+        match &ty {
             Ty::Model(i) => match self.models.get(*i) {
                 Some(Some(Model {
                     kind: ModelKind::Struct(fields),
@@ -120,11 +156,15 @@ impl Lowerer<'_> {
                 _ => Vec::new(),
             },
             _ => Vec::new(),
-        };
+        }
+    }
 
-        let sig = &c.signature;
+    /// Where the signature comes: a payload field or a header (exactly one).
+    fn carried(&mut self, sig: &spec::CallbackSignature, base: &[&str; 2]) -> Carried {
+        let at =
+            |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
         let sig_at = at(&["signature"]);
-        let carried = match (&sig.field, &sig.header) {
+        match (&sig.field, &sig.header) {
             (Some(f), None) => {
                 if f.is_empty() {
                     self.err(
@@ -147,9 +187,23 @@ impl Lowerer<'_> {
                 );
                 Carried::Field(String::new())
             }
-        };
+        }
+    }
+
+    /// What is signed: a template of credentials and payload fields, or the raw body.
+    fn signed(
+        &mut self,
+        name: &str,
+        sig: &spec::CallbackSignature,
+        carried: &Carried,
+        payload_fields: &[String],
+        base: &[&str; 2],
+    ) -> Option<Signed> {
+        let at =
+            |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
+        let sig_at = at(&["signature"]);
         let template_at = at(&["signature", "template"]);
-        let signed = match (&sig.template, &carried) {
+        match (&sig.template, carried) {
             (Some(t), _) => {
                 let pieces = self.template_with(t, &template_at, |lw, hole| {
                     let is_field = payload_fields.iter().any(|f| f == hole);
@@ -193,9 +247,20 @@ impl Lowerer<'_> {
                 );
                 None
             }
-        };
+        }
+    }
+
+    /// The HMAC key template (credentials only); only HMACs take one.
+    fn callback_key(
+        &mut self,
+        sig: &spec::CallbackSignature,
+        base: &[&str; 2],
+    ) -> Option<Vec<Piece>> {
+        let at =
+            |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
+        let sig_at = at(&["signature"]);
         let key_at = at(&["signature", "key"]);
-        let key = match (&sig.key, is_hmac(sig.algorithm)) {
+        match (&sig.key, is_hmac(sig.algorithm)) {
             (Some(k), true) => self.template_with(k, &key_at, |lw, hole| {
                 match lw.l.spec.credentials.keys().position(|k| k == hole) {
                     Some(i) => Some(Piece::Credential(i)),
@@ -227,8 +292,22 @@ impl Lowerer<'_> {
                 None
             }
             (None, false) => Some(Vec::new()),
-        };
-        if signed == Some(Signed::Body) && !is_hmac(sig.algorithm) {
+        }
+    }
+
+    /// A signature anyone could compute is refused: the raw body needs an
+    /// HMAC, a template or key needs a credential.
+    fn check_callback_secret(
+        &mut self,
+        sig: &spec::CallbackSignature,
+        signed: &Option<Signed>,
+        key: &Option<Vec<Piece>>,
+        base: &[&str; 2],
+    ) {
+        let at =
+            |leaf: &[&'static str]| -> Vec<&str> { base.iter().chain(leaf).copied().collect() };
+        let sig_at = at(&["signature"]);
+        if *signed == Some(Signed::Body) && !is_hmac(sig.algorithm) {
             self.err(
                 &at(&["signature", "algorithm"]),
                 format!(
@@ -237,7 +316,7 @@ impl Lowerer<'_> {
                 ),
                 Some("use `hmac-sha1` or `hmac-sha256` with a `key` naming the shared secret".into()),
             );
-        } else if let (Some(Signed::Template(t)), Some(k)) = (&signed, &key) {
+        } else if let (Some(Signed::Template(t)), Some(k)) = (signed, key) {
             let secret = t.iter().chain(k).any(|p| matches!(p, Piece::Credential(_)));
             if !secret {
                 self.err_key(
@@ -246,19 +325,6 @@ impl Lowerer<'_> {
                     Some("name the shared secret in the `template` (`{api_key}`) or in an HMAC `key`".into()),
                 );
             }
-        }
-        Callback {
-            wire: name.to_owned(),
-            rust,
-            doc: c.description.clone(),
-            payload,
-            ty,
-            algorithm: sig.algorithm,
-            signed: signed.unwrap_or(Signed::Body),
-            key: key.unwrap_or_default(),
-            output: sig.output.unwrap_or(DigestOutput::Hex),
-            carried,
-            prefix: sig.prefix.clone().unwrap_or_default(),
         }
     }
 }
