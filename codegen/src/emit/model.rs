@@ -7,7 +7,7 @@ use super::docs::{doc_or, field_fallback_doc, named_doc};
 use super::endpoint::{location, param_expr, param_fn};
 use super::ident;
 use super::types::{codec_or_plain, date_marker, field_ty, rust_ty, serde_attrs, Derives};
-use crate::ir::{Field, ListStyle, Location, Model, ModelKind, Provider, Ty};
+use crate::ir::{Alternative, Field, ListStyle, Location, Model, ModelKind, Provider, Ty, Variant};
 use crate::spec::Literal;
 
 /// Struct fields; `serde` adds the wire attributes (for types that derive serde).
@@ -77,6 +77,7 @@ pub(super) fn markers(p: &Provider) -> TokenStream {
     out
 }
 
+/// One model: a struct (keeping unknown fields or not), an enum or a union.
 pub(super) fn model(p: &Provider, m: &Model, fallback_doc: &str) -> TokenStream {
     let name = ident(&m.name);
     let d = doc_or(m.doc.as_deref(), fallback_doc.to_owned());
@@ -84,181 +85,197 @@ pub(super) fn model(p: &Provider, m: &Model, fallback_doc: &str) -> TokenStream 
         ModelKind::Struct(fields) if m.unknown_fields.is_some() => {
             struct_keeping_unknown(p, m, fields, d)
         }
-        ModelKind::Struct(fields) => {
-            let fs = struct_fields(p, fields, Derives::Both);
-            quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(crate = "rt::reexport::serde")]
-                pub struct #name {
-                    #(#fs,)*
+        ModelKind::Struct(fields) => plain_struct(p, &name, fields, d),
+        ModelKind::Enum(variants) => enum_model(&name, variants, d),
+        ModelKind::Union(alts) => union_model(p, &name, alts, d),
+    }
+}
+
+/// A struct with serde's derives.
+fn plain_struct(p: &Provider, name: &syn::Ident, fields: &[Field], d: TokenStream) -> TokenStream {
+    let fs = struct_fields(p, fields, Derives::Both);
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(crate = "rt::reexport::serde")]
+        pub struct #name {
+            #(#fs,)*
+        }
+    }
+}
+
+/// An enum of texts: the listed variants and `Other` for the rest, as text
+/// both ways, and as a parameter.
+fn enum_model(name: &syn::Ident, variants: &[Variant], d: TokenStream) -> TokenStream {
+    let vs = variants.iter().map(|v| {
+        let d = doc_or(v.doc.as_deref(), format!("`{}`", v.wire));
+        let n = ident(&v.rust);
+        quote!(#d #n)
+    });
+    let to_str = variants.iter().map(|v| {
+        let n = ident(&v.rust);
+        let w = &v.wire;
+        quote!(Self::#n => #w)
+    });
+    let from_str = variants.iter().map(|v| {
+        let n = ident(&v.rust);
+        let w = &v.wire;
+        quote!(#w => Self::#n)
+    });
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#vs,)*
+            /// A value this spec does not list, kept as sent.
+            Other(String),
+        }
+
+        impl #name {
+            /// The text sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str,)*
+                    Self::Other(s) => s,
                 }
             }
         }
-        ModelKind::Enum(variants) => {
-            let vs = variants.iter().map(|v| {
-                let d = doc_or(v.doc.as_deref(), format!("`{}`", v.wire));
-                let n = ident(&v.rust);
-                quote!(#d #n)
-            });
-            let to_str = variants.iter().map(|v| {
-                let n = ident(&v.rust);
-                let w = &v.wire;
-                quote!(Self::#n => #w)
-            });
-            let from_str = variants.iter().map(|v| {
-                let n = ident(&v.rust);
-                let w = &v.wire;
-                quote!(#w => Self::#n)
-            });
-            quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                pub enum #name {
-                    #(#vs,)*
-                    /// A value this spec does not list, kept as sent.
-                    Other(String),
-                }
 
-                impl #name {
-                    /// The text sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#to_str,)*
-                            Self::Other(s) => s,
-                        }
-                    }
-                }
-
-                impl From<&str> for #name {
-                    fn from(s: &str) -> Self {
-                        match s {
-                            #(#from_str,)*
-                            other => Self::Other(other.to_owned()),
-                        }
-                    }
-                }
-
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        s.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        rt::codec::decode_text_with(d, |s| Self::from(s))
-                    }
-                }
-
-                impl rt::params::ToParam for #name {
-                    fn to_param(&self) -> rt::params::Param {
-                        rt::params::Param::Str(self.as_str().to_owned())
-                    }
+        impl From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s {
+                    #(#from_str,)*
+                    other => Self::Other(other.to_owned()),
                 }
             }
         }
-        ModelKind::Union(alts) => {
-            let vs = alts.iter().map(|a| {
-                let d = doc_or(a.doc.as_deref(), format!("The `{}` alternative.", a.rust));
-                let n = ident(&a.rust);
-                let t = rust_ty(p, &a.ty);
-                quote!(#d #n(#t))
-            });
-            let tries = alts.iter().map(|a| {
-                let n = ident(&a.rust);
-                let c = codec_or_plain(p, &a.ty);
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                rt::codec::decode_text_with(d, |s| Self::from(s))
+            }
+        }
+
+        impl rt::params::ToParam for #name {
+            fn to_param(&self) -> rt::params::Param {
+                rt::params::Param::Str(self.as_str().to_owned())
+            }
+        }
+    }
+}
+
+/// A union: the first alternative that decodes wins; `From` for the
+/// alternatives whose types are distinct.
+fn union_model(
+    p: &Provider,
+    name: &syn::Ident,
+    alts: &[Alternative],
+    d: TokenStream,
+) -> TokenStream {
+    let vs = alts.iter().map(|a| {
+        let d = doc_or(a.doc.as_deref(), format!("The `{}` alternative.", a.rust));
+        let n = ident(&a.rust);
+        let t = rust_ty(p, &a.ty);
+        quote!(#d #n(#t))
+    });
+    let tries = alts.iter().map(|a| {
+        let n = ident(&a.rust);
+        let c = codec_or_plain(p, &a.ty);
+        quote! {
+            if let Ok(v) = raw.decode::<#c, _>() {
+                return Ok(Self::#n(v));
+            }
+        }
+    });
+    let sers = alts.iter().map(|a| {
+        let n = ident(&a.rust);
+        let c = codec_or_plain(p, &a.ty);
+        quote!(Self::#n(v) => rt::codec::encode::<#c, _, _>(v, s))
+    });
+    let params = alts.iter().map(|a| {
+        let n = ident(&a.rust);
+        let e = param_expr(p, &a.ty, ListStyle::Comma, quote!(v));
+        quote!(Self::#n(v) => #e)
+    });
+    // `From` for each alternative whose type no other alternative shares,
+    // so callers write `Website::from(42)` or pass `"example.com".into()`.
+    let froms = alts
+        .iter()
+        .filter(|a| alts.iter().filter(|b| b.ty == a.ty).count() == 1)
+        .map(|a| {
+            let n = ident(&a.rust);
+            let t = rust_ty(p, &a.ty);
+            let from_str = if a.ty == Ty::Str {
                 quote! {
-                    if let Ok(v) = raw.decode::<#c, _>() {
-                        return Ok(Self::#n(v));
+                    impl From<&str> for #name {
+                        fn from(v: &str) -> Self {
+                            Self::#n(v.to_owned())
+                        }
                     }
                 }
-            });
-            let sers = alts.iter().map(|a| {
-                let n = ident(&a.rust);
-                let c = codec_or_plain(p, &a.ty);
-                quote!(Self::#n(v) => rt::codec::encode::<#c, _, _>(v, s))
-            });
-            let params = alts.iter().map(|a| {
-                let n = ident(&a.rust);
-                let e = param_expr(p, &a.ty, ListStyle::Comma, quote!(v));
-                quote!(Self::#n(v) => #e)
-            });
-            // `From` for each alternative whose type no other alternative shares,
-            // so callers write `Website::from(42)` or pass `"example.com".into()`.
-            let froms = alts
-                .iter()
-                .filter(|a| alts.iter().filter(|b| b.ty == a.ty).count() == 1)
-                .map(|a| {
-                    let n = ident(&a.rust);
-                    let t = rust_ty(p, &a.ty);
-                    let from_str = if a.ty == Ty::Str {
-                        quote! {
-                            impl From<&str> for #name {
-                                fn from(v: &str) -> Self {
-                                    Self::#n(v.to_owned())
-                                }
-                            }
-                        }
-                    } else {
-                        TokenStream::new()
-                    };
-                    quote! {
-                        impl From<#t> for #name {
-                            fn from(v: #t) -> Self {
-                                Self::#n(v)
-                            }
-                        }
-                        #from_str
-                    }
-                });
-            let expected = format!(
-                "expected one of: {}",
-                alts.iter()
-                    .map(|a| a.rust.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            } else {
+                TokenStream::new()
+            };
             quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name {
-                    #(#vs,)*
-                }
-
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        match self {
-                            #(#sers,)*
-                        }
+                impl From<#t> for #name {
+                    fn from(v: #t) -> Self {
+                        Self::#n(v)
                     }
                 }
+                #from_str
+            }
+        });
+    let expected = format!(
+        "expected one of: {}",
+        alts.iter()
+            .map(|a| a.rust.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#vs,)*
+        }
 
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        // The value's text, so every alternative sees every digit.
-                        let raw = <rt::codec::RawJson as serde::Deserialize>::deserialize(d)?;
-                        #(#tries)*
-                        Err(serde::de::Error::custom(#expected))
-                    }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#sers,)*
                 }
-
-                impl rt::params::ToParam for #name {
-                    fn to_param(&self) -> rt::params::Param {
-                        match self {
-                            #(#params,)*
-                        }
-                    }
-                }
-                #(#froms)*
             }
         }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                // The value's text, so every alternative sees every digit.
+                let raw = <rt::codec::RawJson as serde::Deserialize>::deserialize(d)?;
+                #(#tries)*
+                Err(serde::de::Error::custom(#expected))
+            }
+        }
+
+        impl rt::params::ToParam for #name {
+            fn to_param(&self) -> rt::params::Param {
+                match self {
+                    #(#params,)*
+                }
+            }
+        }
+        #(#froms)*
     }
 }
 
