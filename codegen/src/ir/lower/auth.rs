@@ -52,6 +52,8 @@ impl Lowerer<'_> {
         auth
     }
 
+    /// Lowers one auth placement: where it goes, its prefix, and its value
+    /// (a credential, or a signature of the endpoint's request).
     pub(super) fn auth(
         &mut self,
         endpoint: &str,
@@ -61,6 +63,25 @@ impl Lowerer<'_> {
         fixed: &[(Location, String, Literal)],
         p: &[&str],
     ) -> Option<Auth> {
+        let location = self.auth_location(a, e, p)?;
+        self.check_prefix(a, location, p);
+        let value = self.auth_value(endpoint, a, e, params, fixed, p)?;
+        Some(Auth {
+            location,
+            name: a.name.clone(),
+            value,
+            prefix: a.prefix.clone().unwrap_or_default(),
+        })
+    }
+
+    /// Where the placement goes (never `nowhere` or the path), with its name
+    /// checked for a header or cookie.
+    fn auth_location(
+        &mut self,
+        a: &spec::AuthPlacement,
+        e: &spec::Endpoint,
+        p: &[&str],
+    ) -> Option<Location> {
         let location = self.location(Some(a.location), e.method, p);
         if location == Location::Nowhere {
             let mut lp = p.to_vec();
@@ -89,6 +110,11 @@ impl Lowerer<'_> {
             Location::Cookie => self.cookie_name(&a.name, &np, false),
             _ => {}
         }
+        Some(location)
+    }
+
+    /// A `prefix:` is visible text, and in a cookie has no `;`.
+    fn check_prefix(&mut self, a: &spec::AuthPlacement, location: Location, p: &[&str]) {
         if let Some(prefix) = &a.prefix {
             let mut pp = p.to_vec();
             pp.push("prefix");
@@ -106,8 +132,20 @@ impl Lowerer<'_> {
                 );
             }
         }
+    }
+
+    /// The placement's value: exactly one of a credential or a signature.
+    fn auth_value(
+        &mut self,
+        endpoint: &str,
+        a: &spec::AuthPlacement,
+        e: &spec::Endpoint,
+        params: &[Field],
+        fixed: &[(Location, String, Literal)],
+        p: &[&str],
+    ) -> Option<AuthValue> {
         let cred_names: Vec<&str> = self.l.spec.credentials.keys().collect();
-        let value = match (&a.credential, &a.signature) {
+        Some(match (&a.credential, &a.signature) {
             (Some(c), None) => match self.l.spec.credentials.keys().position(|k| k == c) {
                 Some(i) => AuthValue::Credential(i),
                 None => {
@@ -122,35 +160,7 @@ impl Lowerer<'_> {
                 }
             },
             (None, Some(sig)) => {
-                let over = e.signatures.get(&a.name);
-                let template_text = over.unwrap_or(&sig.template);
-                let mut tp = p.to_vec();
-                tp.extend(["signature", "template"]);
-                let template = self.template(endpoint, template_text, params, fixed, &tp);
-                let mut kp = p.to_vec();
-                kp.extend(["signature", "key"]);
-                let key = match (&sig.key, is_hmac(sig.algorithm)) {
-                    (Some(k), true) => self.template(endpoint, k, params, fixed, &kp),
-                    (None, true) => {
-                        self.err(
-                            &kp,
-                            format!("`{}` needs a `key` template", sig.algorithm.as_str()),
-                            Some("e.g. `key: \"{api_secret}\"`".into()),
-                        );
-                        None
-                    }
-                    (Some(_), false) => {
-                        self.err(&kp, "only `hmac-sha1` and `hmac-sha256` take a `key`", None);
-                        None
-                    }
-                    (None, false) => Some(Vec::new()),
-                };
-                AuthValue::Signature {
-                    algorithm: sig.algorithm,
-                    template: template.unwrap_or_default(),
-                    key: key.unwrap_or_default(),
-                    output: sig.output.unwrap_or(DigestOutput::Hex),
-                }
+                self.signature_value(endpoint, sig, e.signatures.get(&a.name), params, fixed, p)
             }
             _ => {
                 self.err_key(
@@ -160,13 +170,48 @@ impl Lowerer<'_> {
                 );
                 return None;
             }
-        };
-        Some(Auth {
-            location,
-            name: a.name.clone(),
-            value,
-            prefix: a.prefix.clone().unwrap_or_default(),
         })
+    }
+
+    /// A signature: its template (the endpoint's override, or the placement's)
+    /// and, for an HMAC, its key template.
+    fn signature_value(
+        &mut self,
+        endpoint: &str,
+        sig: &spec::Signature,
+        over: Option<&String>,
+        params: &[Field],
+        fixed: &[(Location, String, Literal)],
+        p: &[&str],
+    ) -> AuthValue {
+        let template_text = over.unwrap_or(&sig.template);
+        let mut tp = p.to_vec();
+        tp.extend(["signature", "template"]);
+        let template = self.template(endpoint, template_text, params, fixed, &tp);
+        let mut kp = p.to_vec();
+        kp.extend(["signature", "key"]);
+        let key = match (&sig.key, is_hmac(sig.algorithm)) {
+            (Some(k), true) => self.template(endpoint, k, params, fixed, &kp),
+            (None, true) => {
+                self.err(
+                    &kp,
+                    format!("`{}` needs a `key` template", sig.algorithm.as_str()),
+                    Some("e.g. `key: \"{api_secret}\"`".into()),
+                );
+                None
+            }
+            (Some(_), false) => {
+                self.err(&kp, "only `hmac-sha1` and `hmac-sha256` take a `key`", None);
+                None
+            }
+            (None, false) => Some(Vec::new()),
+        };
+        AuthValue::Signature {
+            algorithm: sig.algorithm,
+            template: template.unwrap_or_default(),
+            key: key.unwrap_or_default(),
+            output: sig.output.unwrap_or(DigestOutput::Hex),
+        }
     }
 }
 
