@@ -6,8 +6,8 @@ use quote::quote;
 use super::endpoint::location;
 use super::ident;
 use crate::ir::{
-    Algorithm, AuthValue, DigestOutput, Encoding, Endpoint, Method, ModelKind, Piece, Provider,
-    Segment, Test, Ty,
+    Algorithm, Auth, AuthValue, DigestOutput, Encoding, Endpoint, Envelope, Method, ModelKind,
+    Piece, Provider, Segment, Test, Ty,
 };
 use crate::spec::Literal;
 
@@ -195,26 +195,48 @@ fn headers_tokens(h: &[(String, String)]) -> TokenStream {
 /// The endpoint tables: a `BASE` with what most endpoints share (auth,
 /// envelope, method, encoding, headers, idempotency), and each endpoint as its
 /// differences from it. Sharing is decided on the IR values.
+/// What most endpoints share: the `BASE` operation the others differ from.
+struct Base<'a> {
+    auth: &'a Vec<Auth>,
+    envelope: &'a Envelope,
+    method: Method,
+    encoding: Encoding,
+    headers: &'a Vec<(String, String)>,
+    idempotent: bool,
+}
+
+/// The `BASE` operation, then one `static` per endpoint stating its differences.
 pub(super) fn operations(p: &Provider) -> TokenStream {
-    let module = &p.module;
     let eps = &p.endpoints;
     let Some(first) = eps.first() else {
         return TokenStream::new();
     };
-    let auth = most_common(eps.iter().map(|e| &e.auth)).unwrap_or(&first.auth);
-    let env = most_common(eps.iter().map(|e| &e.envelope)).unwrap_or(&first.envelope);
-    let method = *most_common(eps.iter().map(|e| &e.method)).unwrap_or(&first.method);
-    let encoding = *most_common(eps.iter().map(|e| &e.encoding)).unwrap_or(&first.encoding);
-    let headers = most_common(eps.iter().map(|e| &e.headers)).unwrap_or(&first.headers);
-    let idempotent = *most_common(eps.iter().map(|e| &e.idempotent)).unwrap_or(&false);
-    let auth_t = auth_tokens(auth);
-    let env_t = envelope_tokens(env);
+    let base = Base {
+        auth: most_common(eps.iter().map(|e| &e.auth)).unwrap_or(&first.auth),
+        envelope: most_common(eps.iter().map(|e| &e.envelope)).unwrap_or(&first.envelope),
+        method: *most_common(eps.iter().map(|e| &e.method)).unwrap_or(&first.method),
+        encoding: *most_common(eps.iter().map(|e| &e.encoding)).unwrap_or(&first.encoding),
+        headers: most_common(eps.iter().map(|e| &e.headers)).unwrap_or(&first.headers),
+        idempotent: *most_common(eps.iter().map(|e| &e.idempotent)).unwrap_or(&false),
+    };
+    let mut out = base_static(&p.module, &base);
+    for e in eps {
+        out.extend(operation_static(p, e, &base));
+    }
+    out
+}
+
+/// `BASE`: the most common settings, and nothing endpoint-specific.
+fn base_static(module: &str, base: &Base<'_>) -> TokenStream {
+    let auth_t = auth_tokens(base.auth);
+    let env_t = envelope_tokens(base.envelope);
     let (method_t, encoding_t, headers_t) = (
-        method_tokens(method),
-        encoding_tokens(encoding),
-        headers_tokens(headers),
+        method_tokens(base.method),
+        encoding_tokens(base.encoding),
+        headers_tokens(base.headers),
     );
-    let mut out = quote! {
+    let idempotent = base.idempotent;
+    quote! {
         /// What most endpoints share; each endpoint below states its differences.
         const BASE: rt::op::Operation = rt::op::Operation {
             provider: #module,
@@ -233,77 +255,78 @@ pub(super) fn operations(p: &Provider) -> TokenStream {
             params: &[],
             secret_fields: &[],
         };
-    };
-    for e in eps {
-        let id = op_ident(e);
-        let name = &e.wire;
-        let segs = e.segments.iter().map(|s| match s {
-            Segment::Lit(l) => quote!(rt::op::Segment::Lit(#l)),
-            Segment::Param(n) => quote!(rt::op::Segment::Param(#n)),
-            Segment::Optional(n) => quote!(rt::op::Segment::Optional(#n)),
-        });
-        let mut fields = vec![quote!(name: #name), quote!(path: &[#(#segs),*])];
-        if e.method != method {
-            let m = method_tokens(e.method);
-            fields.push(quote!(method: #m));
-        }
-        if e.encoding != encoding {
-            let t = encoding_tokens(e.encoding);
-            fields.push(quote!(encoding: #t));
-        }
-        if &e.auth != auth {
-            let t = auth_tokens(&e.auth);
-            fields.push(quote!(auth: #t));
-        }
-        if &e.headers != headers {
-            let t = headers_tokens(&e.headers);
-            fields.push(quote!(headers: #t));
-        }
-        if !e.fixed.is_empty() {
-            let fixed = e.fixed.iter().map(|(l, n, v)| {
-                let l = location(*l);
-                let v = lit(v);
-                quote!((#l, #n, #v))
-            });
-            fields.push(quote!(fixed: &[#(#fixed),*]));
-        }
-        if &e.envelope != env {
-            let t = envelope_diff(&e.envelope, Some(env));
-            fields.push(quote!(envelope: #t));
-        }
-        if e.response == Ty::Binary {
-            fields.push(quote!(answer: rt::op::Answer::Binary));
-        }
-        if e.idempotent != idempotent {
-            let v = e.idempotent;
-            fields.push(quote!(idempotent: #v));
-        }
-        if e.moves_money {
-            fields.push(quote!(moves_money: true));
-        }
-        if let Some(r) = &e.reference {
-            fields.push(quote!(reference: Some(#r)));
-        }
-        if !e.params.is_empty() {
-            let params = e.params.iter().map(|f| &f.wire);
-            fields.push(quote!(params: &[#(#params),*]));
-        }
-        let mut secrets = std::collections::BTreeSet::new();
-        secret_fields(p, &e.response, &mut secrets, &mut Vec::new());
-        if !secrets.is_empty() {
-            let secrets = secrets.iter();
-            fields.push(quote!(secret_fields: &[#(#secrets),*]));
-        }
-        let doc = format!(" `{} {}`", e.method_str(), e.path_text);
-        out.extend(quote! {
-            #[doc = #doc]
-            static #id: rt::op::Operation = rt::op::Operation {
-                #(#fields,)*
-                ..BASE
-            };
-        });
     }
-    out
+}
+
+/// One endpoint's `static` operation: its name, path and what differs from `BASE`.
+fn operation_static(p: &Provider, e: &Endpoint, base: &Base<'_>) -> TokenStream {
+    let id = op_ident(e);
+    let name = &e.wire;
+    let segs = e.segments.iter().map(|s| match s {
+        Segment::Lit(l) => quote!(rt::op::Segment::Lit(#l)),
+        Segment::Param(n) => quote!(rt::op::Segment::Param(#n)),
+        Segment::Optional(n) => quote!(rt::op::Segment::Optional(#n)),
+    });
+    let mut fields = vec![quote!(name: #name), quote!(path: &[#(#segs),*])];
+    if e.method != base.method {
+        let m = method_tokens(e.method);
+        fields.push(quote!(method: #m));
+    }
+    if e.encoding != base.encoding {
+        let t = encoding_tokens(e.encoding);
+        fields.push(quote!(encoding: #t));
+    }
+    if &e.auth != base.auth {
+        let t = auth_tokens(&e.auth);
+        fields.push(quote!(auth: #t));
+    }
+    if &e.headers != base.headers {
+        let t = headers_tokens(&e.headers);
+        fields.push(quote!(headers: #t));
+    }
+    if !e.fixed.is_empty() {
+        let fixed = e.fixed.iter().map(|(l, n, v)| {
+            let l = location(*l);
+            let v = lit(v);
+            quote!((#l, #n, #v))
+        });
+        fields.push(quote!(fixed: &[#(#fixed),*]));
+    }
+    if &e.envelope != base.envelope {
+        let t = envelope_diff(&e.envelope, Some(base.envelope));
+        fields.push(quote!(envelope: #t));
+    }
+    if e.response == Ty::Binary {
+        fields.push(quote!(answer: rt::op::Answer::Binary));
+    }
+    if e.idempotent != base.idempotent {
+        let v = e.idempotent;
+        fields.push(quote!(idempotent: #v));
+    }
+    if e.moves_money {
+        fields.push(quote!(moves_money: true));
+    }
+    if let Some(r) = &e.reference {
+        fields.push(quote!(reference: Some(#r)));
+    }
+    if !e.params.is_empty() {
+        let params = e.params.iter().map(|f| &f.wire);
+        fields.push(quote!(params: &[#(#params),*]));
+    }
+    let mut secrets = std::collections::BTreeSet::new();
+    secret_fields(p, &e.response, &mut secrets, &mut Vec::new());
+    if !secrets.is_empty() {
+        let secrets = secrets.iter();
+        fields.push(quote!(secret_fields: &[#(#secrets),*]));
+    }
+    let doc = format!(" `{} {}`", e.method_str(), e.path_text);
+    quote! {
+        #[doc = #doc]
+        static #id: rt::op::Operation = rt::op::Operation {
+            #(#fields,)*
+            ..BASE
+        };
+    }
 }
 
 /// Wire names of the `secret: true` fields reachable from `ty`.
