@@ -9,10 +9,8 @@ use crate::ir::{
     Callback, Carried, DigestOutput, Endpoint, Lowerer, Model, ModelKind, Piece, Signed, Ty,
 };
 use crate::names::{camel_part, snake};
+use crate::reserved::CALLBACKS_METHODS;
 use crate::spec;
-
-/// Methods of the generated `Callbacks` a callback may not shadow.
-const CALLBACKS_METHODS: &[&str] = &["max_body_bytes"];
 
 impl Lowerer<'_> {
     /// Lowers `callbacks:`: names, payload types, and how each is authenticated.

@@ -1,28 +1,10 @@
-//! Rust names: numbering transliterated collisions, claiming type names, reserved names.
+//! Rust names: numbering transliterated collisions, claiming type names (the
+//! names generated code reserves are in [`crate::reserved`]).
 
 use std::collections::BTreeMap;
 
 use crate::ir::Lowerer;
 use crate::names::numbers;
-
-/// Builder methods a credential may not shadow.
-pub(super) const BUILDER_METHODS: &[&str] = &[
-    "base_url",
-    "environment",
-    "timeout",
-    "connect_timeout",
-    "http_client_builder",
-    "max_body_bytes",
-    "retry",
-    "hooks",
-    "build",
-];
-
-/// Client methods an endpoint may not shadow.
-pub(super) const CLIENT_METHODS: &[&str] = &["builder", "call_json", "base_url"];
-
-/// Type names the emitter itself uses in every module.
-pub(super) const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", "Call"];
 
 /// `rust` names derived from `wires` in one namespace, with transliterated
 /// names that collide numbered (see [`numbers`]): `(wire, rust, derived)` in,

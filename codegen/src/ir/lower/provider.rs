@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::names::{numbered, BUILDER_METHODS, CLIENT_METHODS, RESERVED_TYPES};
+use super::names::numbered;
 use crate::diag::suggest;
 use crate::ir::{Credential, Endpoint, Environment, Lowerer, Provider};
 use crate::names::{camel, camel_part, snake};
+use crate::reserved::{self, BUILDER_METHODS, CLIENT_METHODS};
 
 impl Lowerer<'_> {
     /// Lowers the whole spec, in the order of the file: environments,
@@ -63,7 +64,7 @@ impl Lowerer<'_> {
 
     /// The type names every generated module defines itself.
     fn reserve_generated_types(&mut self) {
-        for name in RESERVED_TYPES {
+        for name in reserved::TYPES {
             self.type_names
                 .insert((*name).to_owned(), "(generated)".into());
         }
