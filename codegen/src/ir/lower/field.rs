@@ -292,6 +292,8 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A type expression resolved: scalars, models by name, containers, and
+    /// inline unions (which become models named after their place).
     pub(super) fn ty(
         &mut self,
         e: &TypeExpr,
@@ -300,94 +302,124 @@ impl Lowerer<'_> {
         inline_name: &str,
     ) -> Option<Ty> {
         Some(match e {
-            TypeExpr::Scalar(s) => {
-                match s {
-                    Scalar::String => Ty::Str,
-                    Scalar::Integer => Ty::Int,
-                    Scalar::Decimal => Ty::Dec,
-                    Scalar::Bool => Ty::Bool,
-                    Scalar::Json => Ty::Json,
-                    Scalar::Timestamp => Ty::Timestamp,
-                    Scalar::Binary => Ty::Binary,
-                    Scalar::Datetime => return self.datetime(format, path),
-                    Scalar::Date => {
-                        let Some(f) = format else {
-                            self.err(path, "a `date` needs a `format`", Some("add e.g. `format: dd/mm/yyyy` (yyyy, mm and dd, any separators)".into()));
-                            return None;
-                        };
-                        if ["yyyy", "mm", "dd"]
-                            .iter()
-                            .any(|t| f.matches(t).count() != 1)
-                        {
-                            self.err(path, format!("the date format `{f}` must contain `yyyy`, `mm` and `dd` once each"), Some("e.g. `dd/mm/yyyy` or `yyyy-mm-dd`".into()));
-                            return None;
-                        }
-                        if let Some(t) = ["hh", "mi", "ss"].iter().find(|t| f.contains(**t)) {
-                            self.err(path, format!("the date format `{f}` has `{t}`, a time of day, which a `date` does not keep"), Some("make the type `datetime` to read the time too".into()));
-                            return None;
-                        }
-                        let i = match self.date_patterns.iter().position(|p| p == f) {
-                            Some(i) => i,
-                            None => {
-                                self.date_patterns.push(f.to_owned());
-                                self.date_patterns.len() - 1
-                            }
-                        };
-                        Ty::Date(i)
-                    }
-                }
-            }
-            TypeExpr::Named(n) => match self.model_index.get(n) {
-                Some(i) => Ty::Model(*i),
-                None => {
-                    let mut names: Vec<&str> = self.l.spec.models.keys().collect();
-                    names.extend(Scalar::NAMES);
-                    let hint = suggest(n, &names);
-                    self.err(path, format!("unknown type `{n}`"), Some(hint));
-                    return None;
-                }
+            TypeExpr::Scalar(s) => match s {
+                Scalar::String => Ty::Str,
+                Scalar::Integer => Ty::Int,
+                Scalar::Decimal => Ty::Dec,
+                Scalar::Bool => Ty::Bool,
+                Scalar::Json => Ty::Json,
+                Scalar::Timestamp => Ty::Timestamp,
+                Scalar::Binary => Ty::Binary,
+                Scalar::Datetime => return self.datetime(format, path),
+                Scalar::Date => return self.date(format, path),
             },
+            TypeExpr::Named(n) => return self.named(n, path),
             TypeExpr::List(t) => Ty::List(Box::new(self.ty(t, path, format, inline_name)?)),
             TypeExpr::Map(t) => Ty::Map(Box::new(self.ty(t, path, format, inline_name)?)),
             TypeExpr::Item(t) => Ty::Item(Box::new(self.ty(t, path, format, inline_name)?)),
-            TypeExpr::Union(alts) => {
-                // An inline union becomes a model named after its place.
-                let name = inline_name.to_owned();
-                self.claim_type(&name, path);
-                let mut out = Vec::new();
-                for a in alts {
-                    let ty = self.ty(a, path, format, &format!("{name}Alt"))?;
-                    self.check_union_alt(&ty, path);
-                    let rust = match a {
-                        TypeExpr::Scalar(s) => camel(s.name()),
-                        TypeExpr::Named(n) => camel(n),
-                        TypeExpr::List(_) => "List".to_owned(),
-                        TypeExpr::Map(_) => "Map".to_owned(),
-                        _ => "Value".to_owned(),
-                    };
-                    out.push(Alternative {
-                        rust,
-                        ty,
-                        doc: None,
-                    });
-                }
-                self.check_union_order(&out, path);
-                self.unique(
-                    out.iter().map(|a| (a.rust.clone(), a.rust.clone())),
-                    path,
-                    "union alternative",
-                );
-                let index = self.models.len();
-                self.models.push(Some(Model {
-                    name,
-                    doc: Some(format!(
-                        "One of: `{e}`. The first alternative that decodes wins."
-                    )),
-                    kind: ModelKind::Union(out),
-                    unknown_fields: None,
-                }));
-                Ty::Model(index)
+            TypeExpr::Union(alts) => return self.inline_union(e, alts, path, format, inline_name),
+        })
+    }
+
+    /// A `date` with its `format` (`yyyy`, `mm` and `dd` once each, no time of day).
+    fn date(&mut self, format: Option<&str>, path: &[&str]) -> Option<Ty> {
+        let Some(f) = format else {
+            self.err(
+                path,
+                "a `date` needs a `format`",
+                Some("add e.g. `format: dd/mm/yyyy` (yyyy, mm and dd, any separators)".into()),
+            );
+            return None;
+        };
+        if ["yyyy", "mm", "dd"]
+            .iter()
+            .any(|t| f.matches(t).count() != 1)
+        {
+            self.err(
+                path,
+                format!("the date format `{f}` must contain `yyyy`, `mm` and `dd` once each"),
+                Some("e.g. `dd/mm/yyyy` or `yyyy-mm-dd`".into()),
+            );
+            return None;
+        }
+        if let Some(t) = ["hh", "mi", "ss"].iter().find(|t| f.contains(**t)) {
+            self.err(
+                path,
+                format!(
+                    "the date format `{f}` has `{t}`, a time of day, which a `date` does not keep"
+                ),
+                Some("make the type `datetime` to read the time too".into()),
+            );
+            return None;
+        }
+        let i = match self.date_patterns.iter().position(|p| p == f) {
+            Some(i) => i,
+            None => {
+                self.date_patterns.push(f.to_owned());
+                self.date_patterns.len() - 1
+            }
+        };
+        Some(Ty::Date(i))
+    }
+
+    /// A model by name.
+    fn named(&mut self, n: &str, path: &[&str]) -> Option<Ty> {
+        Some(match self.model_index.get(n) {
+            Some(i) => Ty::Model(*i),
+            None => {
+                let mut names: Vec<&str> = self.l.spec.models.keys().collect();
+                names.extend(Scalar::NAMES);
+                let hint = suggest(n, &names);
+                self.err(path, format!("unknown type `{n}`"), Some(hint));
+                return None;
             }
         })
+    }
+
+    /// An inline union: a model named after its place, with one alternative per member.
+    fn inline_union(
+        &mut self,
+        e: &TypeExpr,
+        alts: &[TypeExpr],
+        path: &[&str],
+        format: Option<&str>,
+        inline_name: &str,
+    ) -> Option<Ty> {
+        // An inline union becomes a model named after its place.
+        let name = inline_name.to_owned();
+        self.claim_type(&name, path);
+        let mut out = Vec::new();
+        for a in alts {
+            let ty = self.ty(a, path, format, &format!("{name}Alt"))?;
+            self.check_union_alt(&ty, path);
+            let rust = match a {
+                TypeExpr::Scalar(s) => camel(s.name()),
+                TypeExpr::Named(n) => camel(n),
+                TypeExpr::List(_) => "List".to_owned(),
+                TypeExpr::Map(_) => "Map".to_owned(),
+                _ => "Value".to_owned(),
+            };
+            out.push(Alternative {
+                rust,
+                ty,
+                doc: None,
+            });
+        }
+        self.check_union_order(&out, path);
+        self.unique(
+            out.iter().map(|a| (a.rust.clone(), a.rust.clone())),
+            path,
+            "union alternative",
+        );
+        let index = self.models.len();
+        self.models.push(Some(Model {
+            name,
+            doc: Some(format!(
+                "One of: `{e}`. The first alternative that decodes wins."
+            )),
+            kind: ModelKind::Union(out),
+            unknown_fields: None,
+        }));
+        Some(Ty::Model(index))
     }
 }
