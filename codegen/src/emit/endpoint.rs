@@ -275,8 +275,33 @@ pub(super) fn endpoint_method(p: &Provider, e: &Endpoint, opts: &Options) -> Tok
     let method = ident(&e.rust);
     let required: Vec<&Field> = e.params.iter().filter(|f| !f.may_be_absent).collect();
     let optional: Vec<&Field> = e.params.iter().filter(|f| f.may_be_absent).collect();
-    // Without a description, the wire line below is the summary (not said twice).
-    let method_doc = if e.doc.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+    let method_doc = method_doc(e);
+    let notes = call_notes(e);
+    let await_note = await_note(p, e, &optional);
+    let init_optional = optional.iter().map(|f| {
+        let n = ident(&f.rust);
+        quote!(#n: None)
+    });
+    let (args, inits) = arguments(p, e, &required);
+    let example = example_doc(p, e, opts);
+    quote! {
+        #method_doc
+        #[doc = #notes]
+        #[doc = ""]
+        #[doc = #await_note]
+        #example
+        pub fn #method(&self, #(#args),*) -> Call<'_, #request> {
+            Call::new(self, #request {
+                #(#inits,)*
+                #(#init_optional,)*
+            })
+        }
+    }
+}
+
+/// The method's description; without one, the wire line is the summary (not said twice).
+fn method_doc(e: &Endpoint) -> TokenStream {
+    if e.doc.as_deref().is_some_and(|d| !d.trim().is_empty()) {
         let doc = named_doc(e.doc.as_deref(), String::new(), &e.wire, "in the spec");
         quote!(#doc #[doc = ""])
     } else if !e.wire.is_ascii() {
@@ -284,7 +309,11 @@ pub(super) fn endpoint_method(p: &Provider, e: &Endpoint, opts: &Options) -> Tok
         quote!(#[doc = #note] #[doc = ""])
     } else {
         TokenStream::new()
-    };
+    }
+}
+
+/// The wire line (`GET /path`) and what a failure means for retrying.
+fn call_notes(e: &Endpoint) -> String {
     let mut notes = format!(" `{} {}`", e.method_str(), e.path_text);
     if e.moves_money {
         notes.push_str(&match &e.reference {
@@ -303,8 +332,13 @@ pub(super) fn endpoint_method(p: &Provider, e: &Endpoint, opts: &Options) -> Tok
     } else {
         notes.push_str(". Idempotent: retried on connection failures, 429 and 502-504.");
     }
+    notes
+}
+
+/// How to finish the call: optional setters, then `.await` for what it returns.
+fn await_note(p: &Provider, e: &Endpoint, optional: &[&Field]) -> String {
     let returns = returns_doc(p, &e.response);
-    let await_note = if optional.is_empty() {
+    if optional.is_empty() {
         format!(" `.await` it for {returns}.")
     } else {
         let names: Vec<String> = optional
@@ -315,12 +349,18 @@ pub(super) fn endpoint_method(p: &Provider, e: &Endpoint, opts: &Options) -> Tok
             " Set optional parameters ({}), then `.await` it for {returns}.",
             names.join(", ")
         )
-    };
-    let init_optional = optional.iter().map(|f| {
-        let n = ident(&f.rust);
-        quote!(#n: None)
-    });
-    let (args, inits) = if required.len() <= MAX_POSITIONAL {
+    }
+}
+
+/// The required parameters as arguments (or one `...Required` struct past
+/// [`MAX_POSITIONAL`]), and the request fields they initialise.
+fn arguments(
+    p: &Provider,
+    e: &Endpoint,
+    required: &[&Field],
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let prefix = &e.type_prefix;
+    if required.len() <= MAX_POSITIONAL {
         let args: Vec<TokenStream> = required
             .iter()
             .map(|f| {
@@ -350,19 +390,5 @@ pub(super) fn endpoint_method(p: &Provider, e: &Endpoint, opts: &Options) -> Tok
             })
             .collect();
         (vec![quote!(required: #req_struct)], inits)
-    };
-    let example = example_doc(p, e, opts);
-    quote! {
-        #method_doc
-        #[doc = #notes]
-        #[doc = ""]
-        #[doc = #await_note]
-        #example
-        pub fn #method(&self, #(#args),*) -> Call<'_, #request> {
-            Call::new(self, #request {
-                #(#inits,)*
-                #(#init_optional,)*
-            })
-        }
     }
 }
