@@ -136,73 +136,8 @@ pub(super) fn callbacks(p: &Provider) -> TokenStream {
         " The notifications {} sends to you, verified with a [`Client`]'s credentials: from [`Client::callbacks`].",
         sanitize(&p.name)
     );
-    let methods = p.callbacks.iter().map(|c| {
-        let m = ident(&c.rust);
-        let st = callback_static(c);
-        let ret = rust_ty(p, &c.ty);
-        let codec = codec_or_plain(p, &c.ty);
-        let described = named_doc(c.doc.as_deref(), format!("Verifies and decodes a `{}` notification.", c.wire), &c.wire, "in the spec");
-        let signature = callback_signature_doc(p, c);
-        let payload = if c.payload.is_empty() {
-            format!(" Returns the whole JSON body as {}.", returns_doc(p, &c.ty))
-        } else {
-            format!(" Returns {}, read from `{}` of the JSON body.", returns_doc(p, &c.ty), c.payload.join("."))
-        };
-        quote! {
-            #described
-            #[doc = ""]
-            #(#[doc = #signature])*
-            #[doc = #payload]
-            #[doc = ""]
-            /// Give the request's headers (an `http::HeaderMap`, or name/value
-            /// pairs) and its raw body. The signature is checked, in constant
-            /// time, before anything is decoded: a missing, wrong or altered one,
-            /// a body over the limit and a body that is not JSON are refused
-            /// with distinct [`rt::CallbackError`] variants.
-            pub fn #m(&self, headers: &(impl rt::callback::Headers + ?Sized), body: &[u8]) -> Result<#ret, rt::CallbackError> {
-                self.verifier.verify::<#codec, _>(&#st, headers, body)
-            }
-        }
-    });
-    let statics = p.callbacks.iter().map(|c| {
-        let st = callback_static(c);
-        let name = &c.wire;
-        let payload = str_path(&c.payload);
-        let alg = algorithm_tokens(c.algorithm);
-        let signed = match &c.signed {
-            Signed::Template(t) => {
-                let t = pieces(t);
-                quote!(rt::callback::Signed::Template(#t))
-            }
-            Signed::Body => quote!(rt::callback::Signed::Body),
-        };
-        let key = pieces(&c.key);
-        let output = output_tokens(c.output);
-        let carried = match &c.carried {
-            Carried::Field(f) => quote!(rt::callback::Carried::Field(#f)),
-            Carried::Header(h) => quote!(rt::callback::Carried::Header(#h)),
-        };
-        let prefix = &c.prefix;
-        let mut secrets = std::collections::BTreeSet::new();
-        secret_fields(p, &c.ty, &mut secrets, &mut Vec::new());
-        let secrets = secrets.iter();
-        let d = format!(" The `{}` callback.", c.wire);
-        quote! {
-            #[doc = #d]
-            static #st: rt::callback::Callback = rt::callback::Callback {
-                provider: #module,
-                name: #name,
-                payload: #payload,
-                algorithm: #alg,
-                signed: #signed,
-                key: #key,
-                output: #output,
-                carried: #carried,
-                prefix: #prefix,
-                secret_fields: &[#(#secrets),*],
-            };
-        }
-    });
+    let methods = p.callbacks.iter().map(|c| verify_method(p, c));
+    let statics = p.callbacks.iter().map(|c| callback_item(p, module, c));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
@@ -222,5 +157,85 @@ pub(super) fn callbacks(p: &Provider) -> TokenStream {
         }
 
         #(#statics)*
+    }
+}
+
+/// The `Callbacks` method that verifies and decodes one callback.
+fn verify_method(p: &Provider, c: &Callback) -> TokenStream {
+    let m = ident(&c.rust);
+    let st = callback_static(c);
+    let ret = rust_ty(p, &c.ty);
+    let codec = codec_or_plain(p, &c.ty);
+    let described = named_doc(
+        c.doc.as_deref(),
+        format!("Verifies and decodes a `{}` notification.", c.wire),
+        &c.wire,
+        "in the spec",
+    );
+    let signature = callback_signature_doc(p, c);
+    let payload = if c.payload.is_empty() {
+        format!(" Returns the whole JSON body as {}.", returns_doc(p, &c.ty))
+    } else {
+        format!(
+            " Returns {}, read from `{}` of the JSON body.",
+            returns_doc(p, &c.ty),
+            c.payload.join(".")
+        )
+    };
+    quote! {
+        #described
+        #[doc = ""]
+        #(#[doc = #signature])*
+        #[doc = #payload]
+        #[doc = ""]
+        /// Give the request's headers (an `http::HeaderMap`, or name/value
+        /// pairs) and its raw body. The signature is checked, in constant
+        /// time, before anything is decoded: a missing, wrong or altered one,
+        /// a body over the limit and a body that is not JSON are refused
+        /// with distinct [`rt::CallbackError`] variants.
+        pub fn #m(&self, headers: &(impl rt::callback::Headers + ?Sized), body: &[u8]) -> Result<#ret, rt::CallbackError> {
+            self.verifier.verify::<#codec, _>(&#st, headers, body)
+        }
+    }
+}
+
+/// The `static` description of one callback the runtime's verifier reads.
+fn callback_item(p: &Provider, module: &str, c: &Callback) -> TokenStream {
+    let st = callback_static(c);
+    let name = &c.wire;
+    let payload = str_path(&c.payload);
+    let alg = algorithm_tokens(c.algorithm);
+    let signed = match &c.signed {
+        Signed::Template(t) => {
+            let t = pieces(t);
+            quote!(rt::callback::Signed::Template(#t))
+        }
+        Signed::Body => quote!(rt::callback::Signed::Body),
+    };
+    let key = pieces(&c.key);
+    let output = output_tokens(c.output);
+    let carried = match &c.carried {
+        Carried::Field(f) => quote!(rt::callback::Carried::Field(#f)),
+        Carried::Header(h) => quote!(rt::callback::Carried::Header(#h)),
+    };
+    let prefix = &c.prefix;
+    let mut secrets = std::collections::BTreeSet::new();
+    secret_fields(p, &c.ty, &mut secrets, &mut Vec::new());
+    let secrets = secrets.iter();
+    let d = format!(" The `{}` callback.", c.wire);
+    quote! {
+        #[doc = #d]
+        static #st: rt::callback::Callback = rt::callback::Callback {
+            provider: #module,
+            name: #name,
+            payload: #payload,
+            algorithm: #alg,
+            signed: #signed,
+            key: #key,
+            output: #output,
+            carried: #carried,
+            prefix: #prefix,
+            secret_fields: &[#(#secrets),*],
+        };
     }
 }
