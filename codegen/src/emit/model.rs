@@ -209,34 +209,7 @@ fn union_model(
         let e = param_expr(p, &a.ty, ListStyle::Comma, quote!(v));
         quote!(Self::#n(v) => #e)
     });
-    // `From` for each alternative whose type no other alternative shares,
-    // so callers write `Website::from(42)` or pass `"example.com".into()`.
-    let froms = alts
-        .iter()
-        .filter(|a| alts.iter().filter(|b| b.ty == a.ty).count() == 1)
-        .map(|a| {
-            let n = ident(&a.rust);
-            let t = rust_ty(p, &a.ty);
-            let from_str = if a.ty == Ty::Str {
-                quote! {
-                    impl From<&str> for #name {
-                        fn from(v: &str) -> Self {
-                            Self::#n(v.to_owned())
-                        }
-                    }
-                }
-            } else {
-                TokenStream::new()
-            };
-            quote! {
-                impl From<#t> for #name {
-                    fn from(v: #t) -> Self {
-                        Self::#n(v)
-                    }
-                }
-                #from_str
-            }
-        });
+    let froms = union_froms(p, name, alts);
     let expected = format!(
         "expected one of: {}",
         alts.iter()
@@ -277,6 +250,37 @@ fn union_model(
         }
         #(#froms)*
     }
+}
+
+/// `From` for each alternative whose type no other alternative shares,
+/// so callers write `Website::from(42)` or pass `"example.com".into()`.
+fn union_froms(p: &Provider, name: &syn::Ident, alts: &[Alternative]) -> Vec<TokenStream> {
+    alts.iter()
+        .filter(|a| alts.iter().filter(|b| b.ty == a.ty).count() == 1)
+        .map(|a| {
+            let n = ident(&a.rust);
+            let t = rust_ty(p, &a.ty);
+            let from_str = if a.ty == Ty::Str {
+                quote! {
+                    impl From<&str> for #name {
+                        fn from(v: &str) -> Self {
+                            Self::#n(v.to_owned())
+                        }
+                    }
+                }
+            } else {
+                TokenStream::new()
+            };
+            quote! {
+                impl From<#t> for #name {
+                    fn from(v: #t) -> Self {
+                        Self::#n(v)
+                    }
+                }
+                #from_str
+            }
+        })
+        .collect()
 }
 
 /// The push of a parameter written as one joined text, or sent with a
