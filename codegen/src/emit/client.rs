@@ -109,25 +109,39 @@ fn builder(p: &Provider, env_setter: TokenStream) -> TokenStream {
         (None, true) => " Calls this base URL instead of the default environment (tests point it at a local server).".to_owned(),
         (None, false) => " The base URL to call (required: this provider has no default host).".to_owned(),
     };
+    let settings = settings();
     quote! {
-    /// Builder for [`Client`], from [`Client::builder`].
-    #[derive(Debug)]
-    #[must_use = "call `.build()` to get a client"]
-    pub struct ClientBuilder {
-        core: rt::CoreBuilder,
-    }
-
-    impl ClientBuilder {
-        #(#setters)*
-
-        #env_setter
-
-        #[doc = #base_doc]
-        pub fn base_url(mut self, url: impl Into<String>) -> Self {
-            self.core.base_url(url);
-            self
+        /// Builder for [`Client`], from [`Client::builder`].
+        #[derive(Debug)]
+        #[must_use = "call `.build()` to get a client"]
+        pub struct ClientBuilder {
+            core: rt::CoreBuilder,
         }
 
+        impl ClientBuilder {
+            #(#setters)*
+
+            #env_setter
+
+            #[doc = #base_doc]
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.core.base_url(url);
+                self
+            }
+
+            #settings
+
+            /// Checks the settings and builds the client.
+            pub fn build(self) -> Result<Client, rt::BuildError> {
+                Ok(Client { core: self.core.build()? })
+            }
+        }
+    }
+}
+
+/// The builder's setters of the runtime's settings, the same for every provider.
+fn settings() -> TokenStream {
+    quote! {
         /// Total time for each request sent, from connecting to the end of the
         /// body (default 30 s), whatever HTTP client is used.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -172,12 +186,6 @@ fn builder(p: &Provider, env_setter: TokenStream) -> TokenStream {
             self.core.hooks(hooks);
             self
         }
-
-        /// Checks the settings and builds the client.
-        pub fn build(self) -> Result<Client, rt::BuildError> {
-            Ok(Client { core: self.core.build()? })
-        }
-    }
     }
 }
 
@@ -205,51 +213,51 @@ fn client_type(p: &Provider, opts: &Options) -> TokenStream {
     let methods = p.endpoints.iter().map(|e| endpoint_method(p, e, opts));
     let (callbacks_accessor, callbacks_json) = callbacks_client(p);
     quote! {
-    #[doc = #client_doc]
-    #[derive(Debug, Clone)]
-    pub struct Client {
-        core: rt::Core,
-    }
-
-    impl Client {
-        /// Starts building a client.
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder {
-                core: rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, #default_url, #has_envs),
-            }
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: rt::Core,
         }
 
-        /// The base URL this client calls.
-        pub fn base_url(&self) -> &str {
-            self.core.base_url()
-        }
-
-        /// Calls an endpoint by its spec name with parameters as JSON (wire names),
-        /// and returns the payload as JSON. For tools and generic tests; the typed
-        /// methods are the API.
-        pub async fn call_json(&self, endpoint: &str, params: rt::Json) -> Result<rt::Json, rt::dynamic::DynError> {
-            rt::dynamic::JsonClient::call(self, endpoint, params).await
-        }
-
-        #(#methods)*
-
-        #callbacks_accessor
-    }
-
-    impl rt::dynamic::JsonClient for Client {
-        fn call<'a>(&'a self, endpoint: &'a str, params: rt::Json) -> rt::dynamic::BoxFuture<'a> {
-            let call: rt::dynamic::CallFn = match endpoint {
-                #(#arms)*
-                _ => {
-                    let unknown = rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned());
-                    return Box::pin(std::future::ready(Err(unknown)));
+        impl Client {
+            /// Starts building a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    core: rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, #default_url, #has_envs),
                 }
-            };
-            call(&self.core, params)
+            }
+
+            /// The base URL this client calls.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            /// Calls an endpoint by its spec name with parameters as JSON (wire names),
+            /// and returns the payload as JSON. For tools and generic tests; the typed
+            /// methods are the API.
+            pub async fn call_json(&self, endpoint: &str, params: rt::Json) -> Result<rt::Json, rt::dynamic::DynError> {
+                rt::dynamic::JsonClient::call(self, endpoint, params).await
+            }
+
+            #(#methods)*
+
+            #callbacks_accessor
         }
 
-        #callbacks_json
-    }
+        impl rt::dynamic::JsonClient for Client {
+            fn call<'a>(&'a self, endpoint: &'a str, params: rt::Json) -> rt::dynamic::BoxFuture<'a> {
+                let call: rt::dynamic::CallFn = match endpoint {
+                    #(#arms)*
+                    _ => {
+                        let unknown = rt::dynamic::DynError::UnknownEndpoint(endpoint.to_owned());
+                        return Box::pin(std::future::ready(Err(unknown)));
+                    }
+                };
+                call(&self.core, params)
+            }
+
+            #callbacks_json
+        }
     }
 }
 
@@ -258,19 +266,19 @@ fn connect_json(p: &Provider) -> TokenStream {
     let module = &p.module;
     let has_envs = !p.environments.is_empty();
     quote! {
-    /// Builds a [`Client`] behind the provider-neutral [`rt::dynamic::JsonClient`] interface.
-    ///
-    /// Credentials are given by their spec names; settings as one value.
-    pub fn connect_json(
-        base_url: &str,
-        credentials: &std::collections::BTreeMap<String, String>,
-        settings: &rt::client::Settings,
-    ) -> Result<Box<dyn rt::dynamic::JsonClient>, rt::BuildError> {
-        let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
-        core.base_url(base_url);
-        core.settings(settings);
-        core.credentials_by_name(credentials);
-        Ok(Box::new(Client { core: core.build()? }))
-    }
+        /// Builds a [`Client`] behind the provider-neutral [`rt::dynamic::JsonClient`] interface.
+        ///
+        /// Credentials are given by their spec names; settings as one value.
+        pub fn connect_json(
+            base_url: &str,
+            credentials: &std::collections::BTreeMap<String, String>,
+            settings: &rt::client::Settings,
+        ) -> Result<Box<dyn rt::dynamic::JsonClient>, rt::BuildError> {
+            let mut core = rt::CoreBuilder::new(#module, CREDENTIAL_NAMES, None, #has_envs);
+            core.base_url(base_url);
+            core.settings(settings);
+            core.credentials_by_name(credentials);
+            Ok(Box::new(Client { core: core.build()? }))
+        }
     }
 }
