@@ -22,6 +22,7 @@ pub mod load;
 pub mod mock;
 pub mod names;
 pub mod openapi;
+pub mod reserved;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod spec;
