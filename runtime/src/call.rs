@@ -35,12 +35,12 @@ impl crate::Core {
         self.execute::<R::Output, R::Codec>(R::OP, params).await
     }
 
-    /// [`Core::send`] as a boxed future, for `IntoFuture` implementations.
+    /// [`Self::send`] as a boxed future, for `IntoFuture` implementations.
     pub fn send_boxed<R: Request>(&self, request: R) -> CallFuture<'_, R::Output> {
         Box::pin(self.send(request))
     }
 
-    /// [`Core::send`], waiting for the answer without async (feature `blocking`).
+    /// [`Self::send`], waiting for the answer without async (feature `blocking`).
     #[cfg(feature = "blocking")]
     pub fn send_blocking<R: Request>(&self, request: R) -> Result<R::Output, Error> {
         crate::blocking::run(R::OP, self.send(request))
