@@ -122,9 +122,17 @@ impl Lowerer<'_> {
         let type_at = at(&["type"]);
         let type_name = format!("{type_prefix}Callback");
         match &c.ty {
-            spec::Response::Type(t) => self
-                .ty_str(t, &type_at, None, &type_name)
-                .unwrap_or(Ty::Json),
+            spec::Response::Type(t) => match self.ty_str(t, &type_at, None, &type_name) {
+                Some(Ty::Binary) => {
+                    self.err(
+                        &type_at,
+                        "a callback's payload is JSON: the verifier reads it as JSON before decoding it",
+                        Some("give the payload's type (`type: { fields: ... }`, a model, or `json`)".into()),
+                    );
+                    Ty::Json
+                }
+                ty => ty.unwrap_or(Ty::Json),
+            },
             spec::Response::Inline(inline) => {
                 self.claim_type(&type_name, &type_at);
                 let fields = self.fields(&type_name, &inline.fields, &type_at, false, None);
