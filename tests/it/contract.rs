@@ -12,24 +12,7 @@ async fn every_example_of_every_spec_round_trips() {
         .await
         .expect("specs load");
     assert!(!outcomes.is_empty());
-    let failures: Vec<String> = outcomes
-        .iter()
-        .filter(|o| !o.problems.is_empty())
-        .map(|o| {
-            format!(
-                "{} ({}):\n  - {}",
-                o.label,
-                o.summary,
-                o.problems.join("\n  - ")
-            )
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} example(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_all_passed(&outcomes, "example(s)");
 }
 
 /// Every documented notification of every callback of every spec verifies and
@@ -41,24 +24,7 @@ fn every_callback_example_verifies_and_forgeries_are_refused() {
     let files = codegen::spec_files(std::path::Path::new("specs")).expect("specs");
     let outcomes = tour::callbacks(&files, &providers::PROVIDERS).expect("specs load");
     assert!(!outcomes.is_empty(), "no spec documents a callback");
-    let failures: Vec<String> = outcomes
-        .iter()
-        .filter(|o| !o.problems.is_empty())
-        .map(|o| {
-            format!(
-                "{} ({}):\n  - {}",
-                o.label,
-                o.summary,
-                o.problems.join("\n  - ")
-            )
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} notification(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_all_passed(&outcomes, "notification(s)");
 }
 
 #[test]
@@ -75,4 +41,26 @@ fn every_spec_is_compiled_into_the_crate() {
         .collect();
     let compiled: Vec<&str> = providers::PROVIDERS.iter().map(|p| p.module).collect();
     assert_eq!(modules, compiled);
+}
+
+/// Fails with every problem of every outcome that has one.
+fn assert_all_passed(outcomes: &[tour::Outcome], what: &str) {
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.problems.is_empty())
+        .map(|o| {
+            format!(
+                "{} ({}):\n  - {}",
+                o.label,
+                o.summary,
+                o.problems.join("\n  - ")
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} {what} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
