@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{date_formats, rust_type, text_change, Impact, Report, Sides};
+use super::{date_formats, rust_type, text_change, type_and_wire, Impact, Kinds, Report, Sides};
 use crate::ir::{Endpoint, Field, Location, Method, MAX_POSITIONAL};
 
 use Impact::{Breaking, Compatible};
@@ -189,25 +189,12 @@ fn param(r: &mut Report, s: &Sides, o: &Field, n: &Field, item: &str) {
         _ => {}
     }
     let (ot, nt) = (rust_type(s.old, &o.ty), rust_type(s.new, &n.ty));
-    if ot != nt {
-        r.push(
-            Breaking,
-            "param-type-changed",
-            item,
-            format!("`{ot}` -> `{nt}`"),
-        );
-    } else if date_formats(s.old, &o.ty) != date_formats(s.new, &n.ty) {
-        r.push(
-            Compatible,
-            "param-format-changed",
-            item,
-            "date format changed".into(),
-        );
-    }
-    if o.wire != n.wire {
-        let d = format!("wire name `{}` -> `{}`", o.wire, n.wire);
-        r.push(Compatible, "param-wire-renamed", item, d);
-    }
+    let kinds = Kinds {
+        type_changed: "param-type-changed",
+        format_changed: "param-format-changed",
+        wire_renamed: "param-wire-renamed",
+    };
+    type_and_wire(r, s, &kinds, item, (o, n), (&ot, &nt));
     if o.location != n.location {
         let d = format!(
             "sent in the {} instead of the {}",

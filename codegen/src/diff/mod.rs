@@ -235,6 +235,36 @@ fn reachable<'a>(p: &'a Provider, tys: impl IntoIterator<Item = &'a Ty>) -> BTre
     seen
 }
 
+/// What a member's changes are reported as (`param-...` or `field-...`).
+pub(crate) struct Kinds {
+    pub type_changed: &'static str,
+    pub format_changed: &'static str,
+    pub wire_renamed: &'static str,
+}
+
+/// A parameter's or field's Rust type (`ot`, `nt`, as the API spells it; a
+/// change breaks callers), else its date formats, and its wire name.
+pub(crate) fn type_and_wire(
+    r: &mut Report,
+    s: &Sides,
+    kinds: &Kinds,
+    item: &str,
+    (o, n): (&crate::ir::Field, &crate::ir::Field),
+    (ot, nt): (&str, &str),
+) {
+    if ot != nt {
+        let d = format!("`{ot}` -> `{nt}`");
+        r.push(Impact::Breaking, kinds.type_changed, item, d);
+    } else if date_formats(s.old, &o.ty) != date_formats(s.new, &n.ty) {
+        let d = "date format changed".to_owned();
+        r.push(Impact::Compatible, kinds.format_changed, item, d);
+    }
+    if o.wire != n.wire {
+        let d = format!("wire name `{}` -> `{}`", o.wire, n.wire);
+        r.push(Impact::Compatible, kinds.wire_renamed, item, d);
+    }
+}
+
 /// The Rust type, as the generated code spells it (without the `rt::` path).
 pub(crate) fn rust_type(p: &Provider, ty: &Ty) -> String {
     match ty {

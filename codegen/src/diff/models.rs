@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{date_formats, optional, rust_type, text_change, Impact, Report, Sides};
+use super::{optional, rust_type, text_change, type_and_wire, Impact, Kinds, Report, Sides};
 use crate::ir::{Alternative, Field, Model, ModelKind, Variant};
 
 use Impact::{Breaking, Compatible};
@@ -115,25 +115,12 @@ fn fields(r: &mut Report, s: &Sides, name: &str, old: &[Field], new: &[Field], r
 
 fn field(r: &mut Report, s: &Sides, o: &Field, n: &Field, item: &str) {
     let (ot, nt) = (field_type(s, o, false), field_type(s, n, true));
-    if ot != nt {
-        r.push(
-            Breaking,
-            "field-type-changed",
-            item,
-            format!("`{ot}` -> `{nt}`"),
-        );
-    } else if date_formats(s.old, &o.ty) != date_formats(s.new, &n.ty) {
-        r.push(
-            Compatible,
-            "field-format-changed",
-            item,
-            "date format changed".into(),
-        );
-    }
-    if o.wire != n.wire {
-        let d = format!("wire name `{}` -> `{}`", o.wire, n.wire);
-        r.push(Compatible, "field-wire-renamed", item, d);
-    }
+    let kinds = Kinds {
+        type_changed: "field-type-changed",
+        format_changed: "field-format-changed",
+        wire_renamed: "field-wire-renamed",
+    };
+    type_and_wire(r, s, &kinds, item, (o, n), (&ot, &nt));
     let markers = |f: &Field| f.none_marker.as_ref().map(|(_, v)| v.clone());
     if ot == nt && (o.may_be_absent != n.may_be_absent || markers(o) != markers(n)) {
         let d = "when the field may be absent or mean none changed (same Rust type)".to_owned();
